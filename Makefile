@@ -1,0 +1,50 @@
+# Entry points. `make demo` mounts secrets from the local fake Key Vault through the real provider;
+# `make test` runs every test. Both install what is missing first (Debian packages, the Python venv).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PRODUCT := secrets-store-csi-driver-provider-azure
+APT_PACKAGES := libssl-dev pkg-config
+
+.PHONY: all deps venv build test unit e2e demo release bench clean
+
+all: build
+
+## deps: Debian packages the build needs (OpenSSL's libcrypto for PKCS#12), installed only when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && apt-get install -y -qq $$missing; fi
+
+## venv: the Python environment of the e2e tests and the fake Azure services.
+venv: $(VENV)/.installed
+$(VENV)/.installed: Tests/e2e/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
+	touch $@
+
+## build: the provider and the Swift tests (debug), built once and shared by unit and e2e tests.
+build: deps
+	swift build --build-tests
+
+## test: Swift unit tests, then the end-to-end suite against the built binary.
+test: deps venv build
+	swift test --skip-build
+	cd Tests/e2e && ../../$(PY) -m pytest -q -p no:cacheprovider
+
+unit: build
+	swift test --skip-build
+
+e2e: venv build
+	cd Tests/e2e && ../../$(PY) -m pytest -q -p no:cacheprovider
+
+## demo: start the fake Azure services and the provider, mount a SecretProviderClass, show the files.
+demo: deps venv
+	swift build --product $(PRODUCT)
+	$(PY) scripts/demo.py
+
+## release: an optimised binary in .build/release.
+release: deps
+	swift build -c release --product $(PRODUCT)
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,127 @@
+// swift-tools-version:6.2
+// The Azure Key Vault provider for the Secrets Store CSI Driver.
+// Layering (dependencies point downwards):
+//   Provider (executable) -> ProviderServer -> MountPipeline -> ProviderParameters / AzureAuth / KeyVaultClient / KeyVaultContent
+//   AzureAuth, KeyVaultClient -> AzureHTTP -> AzureCloud
+import PackageDescription
+
+let package = Package(
+    name: "secrets-store-csi-driver-provider-azure-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "secrets-store-csi-driver-provider-azure", targets: ["Provider"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Generated protobuf + gRPC code (scripts/generate-proto.sh). Never edited by hand.
+        .target(
+            name: "ProviderAPI",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // Named Azure clouds: authority host, Key Vault DNS suffix and resource.
+        .target(name: "AzureCloud"),
+        // SecretProviderClass parameters and the objects array: pure, no I/O.
+        .target(
+            name: "ProviderParameters",
+            dependencies: ["AzureCloud", .product(name: "Yams", package: "Yams")]
+        ),
+        // Offline checks of SecretProviderClass manifests (`lint`).
+        .target(
+            name: "ProviderLint",
+            dependencies: ["ProviderParameters", .product(name: "Yams", package: "Yams")]
+        ),
+        // OpenSSL's libcrypto, for PKCS#12 only.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Pure conversions of Key Vault answers into file bytes.
+        .target(
+            name: "KeyVaultContent",
+            dependencies: [
+                "COpenSSL", "ProviderParameters",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // The process-wide HTTPS client: proxies from the environment, extra trust roots, retries.
+        .target(
+            name: "AzureHTTP",
+            dependencies: [
+                "AzureCloud",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Token credentials for every identity mode and the identity-scoped token cache.
+        .target(
+            name: "AzureAuth",
+            dependencies: [
+                "AzureHTTP", "AzureCloud",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Key Vault REST: secrets, keys, certificates, version listing.
+        .target(
+            name: "KeyVaultClient",
+            dependencies: ["AzureHTTP", "AzureAuth", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Request JSON -> parameters -> token -> fetch -> conversion -> files. No gRPC types.
+        .target(
+            name: "MountPipeline",
+            dependencies: [
+                "AzureCloud",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // gRPC services, the Unix socket listener, /healthz, graceful shutdown.
+        .target(
+            name: "ProviderServer",
+            dependencies: [
+                "ProviderAPI", "MountPipeline",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The command line: flags, logging set-up, subcommands.
+        .executableTarget(
+            name: "Provider",
+            dependencies: [
+                "ProviderServer", "MountPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        .testTarget(name: "ProviderServerTests", dependencies: ["ProviderServer", "MountPipeline", "Provider"]),
+    ]
+)

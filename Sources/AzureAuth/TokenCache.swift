@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+
+/// Process-wide token cache, keyed by identity and scope (see `CredentialIdentity`).
+///
+/// - Fresh tokens are served without a request; tokens in their refresh window are renewed.
+/// - Single flight: concurrent callers needing the same key share one request. A failure reaches every
+///   waiter of that flight but is not cached: the next caller tries again.
+/// - When a renewal fails but the old token still has time left, the old token is served.
+/// - Bounded: past `capacity`, expired entries go first, then the least recently used.
+public actor TokenCache {
+    public struct Statistics: Sendable, Equatable {
+        public var hits = 0
+        /// Requests made to identity endpoints.
+        public var fetches = 0
+        public var failures = 0
+        /// Entries dropped for capacity or by `evict`.
+        public var evictions = 0
+        public var entries = 0
+    }
+
+    private struct Entry {
+        var token: AccessToken
+        var refreshAt: Date
+        var lastUsed: UInt64
+    }
+
+    private let capacity: Int
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    private var entries: [TokenCacheKey: Entry] = [:]
+    private var flights: [TokenCacheKey: Task<Result<AccessToken, AuthError>, Never>] = [:]
+    private var useCounter: UInt64 = 0
+    private var counters = Statistics()
+
+    /// - Parameter now: wall clock, injectable so tests can move time.
+    public init(capacity: Int = 1024, logger: Logger = Logger(label: "azure.auth.tokencache"), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.capacity = max(1, capacity)
+        self.logger = logger
+        self.now = now
+    }
+
+    public var statistics: Statistics {
+        var copy = counters
+        copy.entries = entries.count
+        return copy
+    }
+
+    /// A token for `scope` as `credential`, from the cache when fresh. The request of a flight is bounded by
+    /// the deadline of the caller that started it.
+    public func token(for credential: some TokenCredential, scope: String, deadline: ContinuousClock.Instant) async throws(AuthError) -> AccessToken {
+        let key = credential.cacheKey(scope: scope)
+        if var entry = entries[key], now() < entry.refreshAt {
+            useCounter += 1
+            entry.lastUsed = useCounter
+            entries[key] = entry
+            counters.hits += 1
+            return entry.token
+        }
+        let flight: Task<Result<AccessToken, AuthError>, Never>
+        if let existing = flights[key] {
+            flight = existing
+        } else {
+            counters.fetches += 1
+            flight = Task {
+                let result: Result<AccessToken, AuthError>
+                do throws(AuthError) {
+                    result = .success(try await credential.fetchToken(scope: scope, deadline: deadline))
+                } catch {
+                    result = .failure(error)
+                }
+                self.complete(key, result)
+                return result
+            }
+            flights[key] = flight
+        }
+        switch await flight.value {
+        case .success(let token):
+            return token
+        case .failure(let error):
+            if let stale = entries[key], TokenRefreshPolicy.isUsableAsFallback(expiresOn: stale.token.expiresOn, now: now()) {
+                logger.warning("token renewal failed; serving the cached token until it expires", metadata: metadata(key, stale.token))
+                return stale.token
+            }
+            throw error
+        }
+    }
+
+    /// Forgets a token, e.g. after Key Vault rejected it with 401.
+    public func evict(_ key: TokenCacheKey) {
+        if entries.removeValue(forKey: key) != nil {
+            counters.evictions += 1
+            logger.debug("token evicted", metadata: ["identity": "\(key.identity)", "scope": "\(key.scope)"])
+        }
+    }
+
+    private func complete(_ key: TokenCacheKey, _ result: Result<AccessToken, AuthError>) {
+        flights[key] = nil
+        switch result {
+        case .success(let token):
+            let acquiredAt = now()
+            useCounter += 1
+            if entries[key] == nil { makeRoom(at: acquiredAt) }
+            entries[key] = Entry(
+                token: token, refreshAt: TokenRefreshPolicy.refreshAt(acquiredAt: acquiredAt, expiresOn: token.expiresOn),
+                lastUsed: useCounter)
+            logger.info("token acquired", metadata: metadata(key, token))
+        case .failure(let error):
+            counters.failures += 1
+            logger.info("token acquisition failed", metadata: ["identity": "\(key.identity)", "error": "\(error)"])
+        }
+    }
+
+    private func makeRoom(at date: Date) {
+        guard entries.count >= capacity else { return }
+        let expired = entries.filter { $0.value.token.expiresOn <= date }.map(\.key)
+        for key in expired { entries[key] = nil }
+        counters.evictions += expired.count
+        while entries.count >= capacity, let oldest = entries.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
+            entries[oldest] = nil
+            counters.evictions += 1
+        }
+    }
+
+    private func metadata(_ key: TokenCacheKey, _ token: AccessToken) -> Logger.Metadata {
+        [
+            "mode": "\(key.identity.mode.rawValue)", "tenant": "\(key.identity.tenantID)",
+            "clientID": "\(key.identity.clientID)", "scope": "\(key.scope)", "expiresOn": "\(token.expiresOn)",
+        ]
+    }
+}

@@ -1,0 +1,209 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// The process-wide HTTP client for Key Vault, Entra ID, IMDS and NMI: pooled connections reused across
+/// mounts, TLS always verified, proxies chosen per destination, bounded retries.
+///
+/// AsyncHTTPClient takes its proxy per client, not per request, so there is one pooled client per distinct
+/// route (direct, and each configured proxy); all share the default event loop group.
+public final class AzureHTTPClient: Sendable {
+    public let settings: HTTPClientSettings
+    let proxies: ProxySettings
+    private let direct: HTTPClient
+    private let proxied: [ProxyEndpoint: HTTPClient]
+    private let logger: Logger
+    /// Injected by tests to observe or shorten waits; production sleeps on the continuous clock.
+    package let sleep: @Sendable (Duration) async throws -> Void
+
+    public convenience init(settings: HTTPClientSettings, logger: Logger) throws(HTTPClientConfigurationError) {
+        try self.init(settings: settings, logger: logger, sleep: { try await Task.sleep(for: $0) })
+    }
+
+    package init(
+        settings: HTTPClientSettings, logger: Logger, sleep: @escaping @Sendable (Duration) async throws -> Void
+    ) throws(HTTPClientConfigurationError) {
+        let proxies = try ProxySettings(environment: settings.environment)
+        let roots = try TrustRoots.load(environment: settings.environment, extraBundle: settings.extraCABundlePath)
+        for warning in roots.warnings { logger.warning("\(warning)") }
+
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = roots.primary
+        tls.additionalTrustRoots = roots.additional
+        tls.certificateVerification = .fullVerification
+
+        func makeClient(proxy: ProxyEndpoint?) -> HTTPClient {
+            var configuration = HTTPClient.Configuration(
+                tlsConfiguration: tls,
+                // Redirects are never followed: a bearer token must not travel to another host.
+                redirectConfiguration: .disallow,
+                timeout: .init(connect: settings.connectTimeout.timeAmount, read: settings.requestTimeout.timeAmount),
+                proxy: proxy.map(Self.ahcProxy))
+            // The pool would otherwise keep re-dialling a failing TLS handshake until the deadline; this
+            // client's own retry policy decides instead.
+            configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.dnsOverride = settings.dnsOverride
+            return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration, backgroundActivityLogger: logger)
+        }
+
+        var proxied: [ProxyEndpoint: HTTPClient] = [:]
+        for endpoint in [proxies.httpsProxy, proxies.httpProxy].compactMap({ $0 }) where proxied[endpoint] == nil {
+            proxied[endpoint] = makeClient(proxy: endpoint)
+        }
+        self.settings = settings
+        self.proxies = proxies
+        self.direct = makeClient(proxy: nil)
+        self.proxied = proxied
+        self.logger = logger
+        self.sleep = sleep
+        logger.debug(
+            "HTTP client ready",
+            metadata: [
+                "https_proxy": "\(proxies.httpsProxy?.description ?? "none")",
+                "http_proxy": "\(proxies.httpProxy?.description ?? "none")",
+            ])
+    }
+
+    /// Closes pooled connections. Call once, at process exit.
+    public func shutdown() async throws {
+        try await direct.shutdown()
+        for client in proxied.values { try await client.shutdown() }
+    }
+
+    /// Sends a request, retrying per `policy`, and returns the last response whatever its status (callers
+    /// interpret 4xx/5xx). Throws only when no response was obtained. Never exceeds `deadline`: a
+    /// `Retry-After` longer than the time left ends the retries with the response in hand.
+    public func send(
+        _ request: AzureHTTPRequest, policy: RetryPolicy = .standard, deadline: ContinuousClock.Instant
+    ) async throws(AzureHTTPError) -> AzureHTTPResponse {
+        let target = "\(request.method.rawValue) \(request.redactedURL)"
+        var attempt = 0
+        while true {
+            attempt += 1
+            let started = ContinuousClock.now
+            let outcome: Result<AzureHTTPResponse, AzureHTTPError>
+            do throws(AzureHTTPError) {
+                outcome = .success(try await perform(request, target: target, deadline: deadline, attempt: attempt))
+            } catch {
+                outcome = .failure(error)
+            }
+            let elapsed = ContinuousClock.now - started
+            var retryAfter: Duration?
+            switch outcome {
+            case .success(let response):
+                logger.debug("azure http", metadata: ["request": "\(target)", "status": "\(response.status)", "attempt": "\(attempt)", "elapsed": "\(elapsed)"])
+                guard policy.isRetryable(status: response.status), attempt < policy.maxAttempts else { return response }
+                retryAfter = RetryAfter.delay(headers: response.headers, now: Date())
+            case .failure(let error):
+                logger.debug("azure http failed", metadata: ["request": "\(target)", "error": "\(error.detail)", "attempt": "\(attempt)"])
+                let retryable = (error.kind == .connection || error.kind == .timedOut) && policy.retriesConnectionFailures
+                guard retryable, attempt < policy.maxAttempts, ContinuousClock.now < deadline else { throw error }
+            }
+            let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter)
+            if ContinuousClock.now + delay >= deadline {
+                // Waiting would overrun the caller's deadline: report what we have now.
+                if case .success(let response) = outcome { return response }
+                if case .failure(let error) = outcome { throw error }
+            }
+            do {
+                try await sleep(delay)
+            } catch {
+                throw AzureHTTPError(kind: .cancelled, target: target, detail: "cancelled", attempts: attempt)
+            }
+        }
+    }
+
+    /// One attempt, bounded by the per-request timeout and the deadline, body included.
+    private func perform(
+        _ request: AzureHTTPRequest, target: String, deadline: ContinuousClock.Instant, attempt: Int
+    ) async throws(AzureHTTPError) -> AzureHTTPResponse {
+        func failure(_ kind: AzureHTTPError.Kind, _ detail: String) -> AzureHTTPError {
+            AzureHTTPError(kind: kind, target: target, detail: detail, attempts: attempt)
+        }
+        guard let components = URLComponents(string: request.url), let scheme = components.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
+        else { throw failure(.invalidURL, "invalid URL") }
+        let port = components.port ?? (scheme == "https" ? 443 : 80)
+        let client = proxies.proxy(scheme: scheme, host: host, port: port).flatMap { proxied[$0] } ?? direct
+
+        let attemptDeadline = min(deadline, ContinuousClock.now + settings.requestTimeout)
+        guard ContinuousClock.now < attemptDeadline else { throw failure(.timedOut, "deadline exceeded") }
+
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        outgoing.headers.add(name: "User-Agent", value: settings.userAgent)
+        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
+        if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        let nioDeadline = NIODeadline.now() + (attemptDeadline - ContinuousClock.now).timeAmount
+        let limit = settings.maxResponseBytes
+        let timeoutText = "timed out after \(settings.requestTimeout) or at the caller's deadline"
+        do {
+            // AsyncHTTPClient's deadline stops at the response head; racing a timer bounds the body too.
+            return try await withThrowingTaskGroup(of: AzureHTTPResponse?.self) { group in
+                group.addTask {
+                    let response = try await client.execute(outgoing, deadline: nioDeadline, logger: self.logger)
+                    let body = try await response.body.collect(upTo: limit)
+                    return AzureHTTPResponse(
+                        status: Int(response.status.code),
+                        headers: response.headers.map { (name: $0.name, value: $0.value) },
+                        body: Array(buffer: body))
+                }
+                group.addTask {
+                    try await Task.sleep(until: attemptDeadline, clock: .continuous)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else {
+                    throw failure(.timedOut, timeoutText)
+                }
+                return response
+            }
+        } catch let error as AzureHTTPError {
+            throw error
+        } catch is NIOTooManyBytesError {
+            throw failure(.responseTooLarge, "response body larger than \(limit) bytes")
+        } catch let error as HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                throw failure(.timedOut, timeoutText)
+            case .cancelled where Task.isCancelled:
+                throw failure(.cancelled, "cancelled")
+            default:
+                throw failure(.connection, "\(error)")
+            }
+        } catch let error as NIOSSLError {
+            throw failure(.tls, "TLS handshake failed: \(error)")
+        } catch let error as BoringSSLError {
+            throw failure(.tls, "TLS handshake failed: \(error)")
+        } catch let error as NIOSSLExtraError {
+            throw failure(.tls, "TLS handshake failed: \(error)")
+        } catch is CancellationError {
+            throw Task.isCancelled ? failure(.cancelled, "cancelled") : failure(.timedOut, timeoutText)
+        } catch {
+            throw failure(.connection, "\(error)")
+        }
+    }
+
+    private static func ahcProxy(_ endpoint: ProxyEndpoint) -> HTTPClient.Configuration.Proxy {
+        switch endpoint.kind {
+        case .socks5:
+            return .socksServer(host: endpoint.host, port: endpoint.port)
+        case .http:
+            let authorization = endpoint.username.map { HTTPClient.Authorization.basic(username: $0, password: endpoint.password ?? "") }
+            return .server(host: endpoint.host, port: endpoint.port, authorization: authorization)
+        }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating; negative durations become zero.
+    var timeAmount: TimeAmount {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return .zero }
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return .nanoseconds(overflow ? .max : product &+ attoseconds / 1_000_000_000)
+    }
+}

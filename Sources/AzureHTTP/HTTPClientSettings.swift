@@ -1,0 +1,48 @@
+import Foundation
+
+/// Everything the process-wide client is built from, read once at start-up.
+public struct HTTPClientSettings: Sendable {
+    /// Sent on every request; see `userAgent(version:custom:)`.
+    public var userAgent: String
+    /// `--extra-ca-bundle`: PEM certificates trusted in addition to the system roots.
+    public var extraCABundlePath: String?
+    /// The process environment: `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (either case), `SSL_CERT_FILE`, `SSL_CERT_DIR`.
+    public var environment: [String: String]
+    /// Bound on one attempt (connect, send, read the whole body); the caller's deadline bounds all attempts.
+    public var requestTimeout: Duration
+    public var connectTimeout: Duration
+    /// Larger bodies are refused: no Key Vault or token answer comes near it.
+    public var maxResponseBytes: Int
+    /// Host name -> IP address, bypassing DNS while keeping the name for TLS and `Host` (tests use it to reach
+    /// a loopback server under a vault-like name).
+    package var dnsOverride: [String: String] = [:]
+
+    public init(
+        userAgent: String, extraCABundlePath: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+        maxResponseBytes: Int = 4 << 20
+    ) {
+        self.userAgent = userAgent
+        self.extraCABundlePath = extraCABundlePath
+        self.environment = environment
+        self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    public static let providerName = "secrets-store-csi-driver-provider-azure-swift"
+
+    /// `secrets-store-csi-driver-provider-azure-swift/<version>`, then the operator's custom agent if any.
+    public static func userAgent(version: String, custom: String? = nil) -> String {
+        let base = "\(providerName)/\(version)"
+        guard let custom = custom?.trimmingCharacters(in: .whitespaces), !custom.isEmpty else { return base }
+        return base + " " + custom
+    }
+}
+
+/// Why the client could not be configured (bad proxy variable, unreadable CA bundle). Fatal at start-up:
+/// a bad `--extra-ca-bundle` must not silently fall back to fewer roots than the operator asked for.
+public struct HTTPClientConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+}

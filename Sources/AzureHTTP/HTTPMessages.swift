@@ -1,0 +1,51 @@
+import Foundation
+
+/// One request to an Azure endpoint. Headers may carry a bearer token: never log them.
+public struct AzureHTTPRequest: Sendable {
+    public enum Method: String, Sendable { case get = "GET", post = "POST" }
+
+    public var method: Method
+    /// Absolute `http(s)://` URL.
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]?
+
+    public init(method: Method = .get, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Scheme, host and path only: query strings (skip tokens, resource names) stay out of logs.
+    public var redactedURL: String {
+        guard let components = URLComponents(string: url) else { return "<invalid url>" }
+        var safe = URLComponents()
+        safe.scheme = components.scheme
+        safe.host = components.host
+        safe.port = components.port
+        safe.percentEncodedPath = components.percentEncodedPath
+        return safe.string ?? "<invalid url>"
+    }
+}
+
+/// A complete response: status, headers, and a body already read (and bounded).
+public struct AzureHTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// First value of a header, matched case-insensitively.
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.name.lowercased() == lowered }?.value
+    }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
+}

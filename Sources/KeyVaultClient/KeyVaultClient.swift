@@ -1,0 +1,207 @@
+import AzureAuth
+import AzureCloud
+import AzureHTTP
+import Foundation
+import Logging
+
+/// Reads secrets, keys, certificates and version listings from one vault.
+///
+/// The first request carries a token for the cloud's Key Vault scope, so no unauthenticated challenge
+/// round trip is spent; with a cached token a read is one round trip. A 401 is answered once: the token
+/// is evicted and a new one fetched, for the challenge's scope when Key Vault names one (after checking
+/// that it belongs to the vault's domain).
+public struct KeyVaultClient: Sendable {
+    /// The Go provider v1.8.2 sends 7.4 (azsecrets v0.13, azkeys v0.11, azcertificates v0.10); the same
+    /// version keeps answers byte-identical to what its users get today.
+    public static let apiVersion = "7.4"
+    /// A listing longer than this many pages is treated as a loop (25 versions per page).
+    static let maximumPages = 1000
+
+    private let http: AzureHTTPClient
+    private let tokens: TokenCache
+    private let credential: any TokenCredential
+    private let baseURL: String
+    private let vault: URLComponents
+    private let initialScope: String
+    private let logger: Logger
+    public var retryPolicy: RetryPolicy = .standard
+
+    public init(
+        http: AzureHTTPClient, tokens: TokenCache, credential: any TokenCredential, environment: AzureEnvironment,
+        vaultName: String, logger: Logger
+    ) throws(KeyVaultError) {
+        // The name becomes part of a host name: nothing but what Key Vault allows, so it cannot redirect us.
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+        guard !vaultName.isEmpty, vaultName.unicodeScalars.allSatisfy(allowed.contains) else {
+            throw KeyVaultError(kind: .invalidRequest, message: "invalid keyvaultName \"\(vaultName)\": only letters, digits and hyphens are allowed")
+        }
+        try self.init(
+            http: http, tokens: tokens, credential: credential, vaultBaseURL: environment.vaultURL(vaultName: vaultName),
+            scope: environment.keyVaultScope, logger: logger)
+    }
+
+    /// Any base URL (tests point it at a loopback server under a vault-like name).
+    package init(
+        http: AzureHTTPClient, tokens: TokenCache, credential: any TokenCredential, vaultBaseURL: String, scope: String, logger: Logger
+    ) throws(KeyVaultError) {
+        let base = vaultBaseURL.hasSuffix("/") ? vaultBaseURL : vaultBaseURL + "/"
+        guard let vault = URLComponents(string: base), vault.host?.isEmpty == false else {
+            throw KeyVaultError(kind: .invalidRequest, message: "invalid vault URL \(vaultBaseURL)")
+        }
+        self.http = http
+        self.tokens = tokens
+        self.credential = credential
+        self.baseURL = base
+        self.vault = vault
+        self.initialScope = scope
+        self.logger = logger
+    }
+
+    public func getSecret(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> SecretBundle {
+        try await getObject(SecretBundle.self, kind: .secrets, name: name, version: version, deadline: deadline)
+    }
+
+    public func getKey(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> KeyBundle {
+        try await getObject(KeyBundle.self, kind: .keys, name: name, version: version, deadline: deadline)
+    }
+
+    public func getCertificate(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> CertificateBundle {
+        try await getObject(CertificateBundle.self, kind: .certificates, name: name, version: version, deadline: deadline)
+    }
+
+    /// Every version of an object, following `nextLink` until it is null, newest first by `created`.
+    /// Disabled versions are included (see `enabled`).
+    public func listVersions(kind: KeyVaultObjectKind, name: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> [VersionItem] {
+        let context = ObjectContext(kind: kind, name: name, version: "")
+        var url = "\(baseURL)\(kind.pathSegment)/\(Self.pathEscape(name))/versions?api-version=\(Self.apiVersion)"
+        var items: [VersionItem] = []
+        var visited: Set<String> = []
+        for _ in 0..<Self.maximumPages {
+            visited.insert(url)
+            let response = try await authorizedGet(url, context: context, deadline: deadline)
+            let page: VersionPage
+            do throws(ResponseDecodingError) {
+                page = try ResponseDecoding.decode(VersionPage.self, from: response.body)
+                items += try page.items()
+            } catch {
+                throw context.error(.malformedResponse, "malformed version listing from Key Vault: \(error.detail)")
+            }
+            guard let next = page.nextLink, !next.isEmpty else { return items.sortedNewestFirst() }
+            // Used verbatim as the Go SDK does, but only on the vault itself: the token goes with it.
+            guard let nextComponents = URLComponents(string: next), Self.sameOrigin(nextComponents, vault) else {
+                throw context.error(.invalidNextLink, "version listing nextLink points outside the vault \(vault.host ?? ""): refused")
+            }
+            guard !visited.contains(next) else {
+                throw context.error(.invalidNextLink, "version listing nextLink repeats a page already read")
+            }
+            url = next
+        }
+        throw context.error(.invalidNextLink, "version listing exceeds \(Self.maximumPages) pages")
+    }
+
+    // MARK: - Internals
+
+    struct ObjectContext {
+        var kind: KeyVaultObjectKind
+        var name: String
+        var version: String
+
+        func error(_ kind: KeyVaultError.Kind, _ message: String, status: Int? = nil) -> KeyVaultError {
+            KeyVaultError(kind: kind, status: status, message: message, objectKind: self.kind, objectName: name, objectVersion: version)
+        }
+    }
+
+    private func getObject<Bundle: Decodable>(
+        _ type: Bundle.Type, kind: KeyVaultObjectKind, name: String, version: String, deadline: ContinuousClock.Instant
+    ) async throws(KeyVaultError) -> Bundle {
+        let context = ObjectContext(kind: kind, name: name, version: version)
+        // An empty version means latest; the SDKs then keep the trailing slash.
+        let url = "\(baseURL)\(kind.pathSegment)/\(Self.pathEscape(name))/\(Self.pathEscape(version))?api-version=\(Self.apiVersion)"
+        let response = try await authorizedGet(url, context: context, deadline: deadline)
+        do throws(ResponseDecodingError) {
+            return try ResponseDecoding.decode(type, from: response.body)
+        } catch {
+            throw context.error(.malformedResponse, "malformed \(kind.objectType) bundle from Key Vault: \(error.detail)", status: response.status)
+        }
+    }
+
+    /// GET with a bearer token; on 401, one renewal (for the challenged scope if it is valid). Non-2xx
+    /// answers become `.service` errors.
+    private func authorizedGet(_ url: String, context: ObjectContext, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> AzureHTTPResponse {
+        var scope = initialScope
+        var renewed = false
+        while true {
+            let token: AccessToken
+            do throws(AuthError) {
+                token = try await tokens.token(for: credential, scope: scope, deadline: deadline)
+            } catch {
+                var failure = context.error(.authentication, error.description)
+                failure.authError = error
+                throw failure
+            }
+            let response: AzureHTTPResponse
+            do throws(AzureHTTPError) {
+                response = try await http.send(
+                    AzureHTTPRequest(url: url, headers: [("Authorization", "Bearer \(token.token)"), ("Accept", "application/json")]),
+                    policy: retryPolicy, deadline: deadline)
+            } catch {
+                throw context.error(.transport, error.description)
+            }
+            if response.isSuccess { return response }
+            if response.status == 401 && !renewed {
+                renewed = true
+                await tokens.evict(credential.cacheKey(scope: scope))
+                if let header = response.header("WWW-Authenticate"), let challenge = BearerChallenge.parse(header), let challenged = challenge.scope {
+                    guard challenge.resourceMatches(vault: vault) else {
+                        throw context.error(
+                            .challengeRejected,
+                            "challenge resource \(Redaction.scrub(challenged)) doesn't match the requested domain \(vault.host ?? "")",
+                            status: 401)
+                    }
+                    if challenged != scope {
+                        logger.info("Key Vault challenge names another scope", metadata: ["scope": "\(challenged)", "vault": "\(vault.host ?? "")"])
+                    }
+                    scope = challenged
+                }
+                continue
+            }
+            throw Self.serviceError(response, context: context)
+        }
+    }
+
+    static func serviceError(_ response: AzureHTTPResponse, context: ObjectContext) -> KeyVaultError {
+        struct Body: Decodable {
+            struct Inner: Decodable {
+                let code: String?
+                let message: String?
+                let innererror: InnerError?
+            }
+            struct InnerError: Decodable { let code: String? }
+            let error: Inner?
+        }
+        let body = try? JSONDecoder().decode(Body.self, from: Data(response.body))
+        let code = response.header("x-ms-error-code") ?? body?.error?.code
+        let message = body?.error?.message
+            ?? String(decoding: response.body.prefix(Redaction.maximumLength), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        var error = context.error(.service, Redaction.scrub(message), status: response.status)
+        error.code = code.map { Redaction.scrub($0) }
+        error.innerCode = body?.error?.innererror?.code.map { Redaction.scrub($0) }
+        return error
+    }
+
+    /// Object names are `[0-9a-zA-Z-]+` and versions hex, but encode anyway so nothing can change the path.
+    static func pathEscape(_ segment: String) -> String {
+        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        return segment.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    /// Same scheme, host and port (`:443` written out equals no port, as the real service writes it).
+    static func sameOrigin(_ a: URLComponents, _ b: URLComponents) -> Bool {
+        func origin(_ c: URLComponents) -> (String, String, Int)? {
+            guard let scheme = c.scheme?.lowercased(), let host = c.host?.lowercased(), !host.isEmpty else { return nil }
+            return (scheme, host, c.port ?? (scheme == "https" ? 443 : 80))
+        }
+        guard let x = origin(a), let y = origin(b) else { return false }
+        return x == y
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// The JSON strings of a MountRequest, decoded. The driver sends `attributes` and `secrets` as JSON
+/// objects of strings and `permission` as the JSON of a file mode (`420` = 0644).
+public struct DecodedMountRequest: Sendable, Equatable {
+    public var attributes: [String: String]
+    public var secrets: [String: String]
+    public var defaultFileMode: Int32
+
+    public init(attributes: [String: String], secrets: [String: String], defaultFileMode: Int32) {
+        self.attributes = attributes
+        self.secrets = secrets
+        self.defaultFileMode = defaultFileMode
+    }
+}
+
+public enum MountRequestDecoder {
+    /// Requests larger than this are refused before parsing: a SecretProviderClass is a few KiB, and the
+    /// largest a Kubernetes object can be is about 1.5 MiB.
+    public static let maximumFieldBytes = 2 * 1024 * 1024
+
+    public static func decode(attributes: String, secrets: String, permission: String) throws(MountError) -> DecodedMountRequest {
+        let attributeMap = try stringMap(attributes, field: "attributes", nullAllowed: false)
+        let secretMap = try stringMap(secrets, field: "secrets", nullAllowed: true)
+        let mode = try fileMode(permission)
+        return DecodedMountRequest(attributes: attributeMap, secrets: secretMap, defaultFileMode: mode)
+    }
+
+    /// A JSON object whose values are all strings. `secrets` may be empty or `null` (no nodePublishSecretRef).
+    static func stringMap(_ text: String, field: String, nullAllowed: Bool) throws(MountError) -> [String: String] {
+        guard text.utf8.count <= maximumFieldBytes else {
+            throw MountError(.invalidArgument, "failed to unmarshal \(field): larger than \(maximumFieldBytes) bytes")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if nullAllowed && (trimmed.isEmpty || trimmed == "null") {
+            return [:]
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(trimmed.utf8), options: [.fragmentsAllowed])
+        } catch {
+            throw MountError(.invalidArgument, "failed to unmarshal \(field): not valid JSON (\(jsonErrorSummary(error)))")
+        }
+        guard let dictionary = object as? [String: Any] else {
+            throw MountError(.invalidArgument, "failed to unmarshal \(field): expected a JSON object of strings, got \(jsonTypeName(object))")
+        }
+        var result: [String: String] = [:]
+        result.reserveCapacity(dictionary.count)
+        for (key, value) in dictionary {
+            guard let string = value as? String else {
+                // Name the key, never the value: `secrets` values are credentials.
+                throw MountError(.invalidArgument, "failed to unmarshal \(field): the value of \"\(key)\" is \(jsonTypeName(value)), expected a string")
+            }
+            result[key] = string
+        }
+        return result
+    }
+
+    /// `permission` is the JSON of the default mode: a number (`420`, as the driver marshals os.FileMode)
+    /// or, leniently, a string of decimal digits (`"420"`).
+    static func fileMode(_ text: String) throws(MountError) -> Int32 {
+        var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") {
+            trimmed = String(trimmed.dropFirst().dropLast())
+        }
+        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }), let mode = Int32(trimmed) else {
+            throw MountError(.invalidArgument, "failed to unmarshal file permission: \"\(text.prefix(64))\" is not a decimal file mode such as 420 (= 0644)")
+        }
+        guard (0...0o777).contains(mode) else {
+            throw MountError(.invalidArgument, "failed to unmarshal file permission: \(mode) is outside 0..511 (0000..0777)")
+        }
+        return mode
+    }
+
+    private static func jsonTypeName(_ value: Any) -> String {
+        switch value {
+        case is NSNull: return "null"
+        case is String: return "a string"
+        case is [Any]: return "an array"
+        case is [String: Any]: return "an object"
+        case is NSNumber: return "a number or boolean"
+        default: return "\(type(of: value))"
+        }
+    }
+
+    private static func jsonErrorSummary(_ error: Error) -> String {
+        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        return String(text.prefix(200))
+    }
+}

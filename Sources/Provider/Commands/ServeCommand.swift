@@ -1,0 +1,94 @@
+import ArgumentParser
+import AzureCloud
+import Logging
+import MountPipeline
+import ProviderServer
+
+/// `serve` (the default): the provider API on a Unix socket, until SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the provider API on a Unix socket (the default subcommand).")
+
+    @Option(help: "The socket to serve on, unix://<path>. The driver looks for <providers dir>/azure.sock.")
+    var endpoint: String = "unix:///tmp/azure.sock"
+
+    @Option(name: .customLong("healthz-port"), help: "Port of the HTTP liveness endpoint.")
+    var healthzPort: Int = 8989
+
+    @Option(name: .customLong("healthz-path"), help: "Path of the HTTP liveness endpoint.")
+    var healthzPath: String = "/healthz"
+
+    @Option(name: .customLong("healthz-timeout"), help: "Timeout of the health check /healthz makes over the socket (Go duration).")
+    var healthzTimeout: GoDuration = GoDuration(argument: "5s")!
+
+    @Option(name: .customLong("metrics-backend"), help: "Metrics backend; only prometheus is supported.")
+    var metricsBackend: String = "prometheus"
+
+    @Option(name: .customLong("prometheus-port"), help: "Port for Prometheus metrics (accepted for compatibility; metrics are not served yet).")
+    var prometheusPort: Int = 8898
+
+    @Option(name: .customLong("construct-pem-chain"), help: "Order certificate chains leaf -> intermediates -> root (true|false).")
+    var constructPEMChain: GoBool = GoBool(true)
+
+    @Option(name: .customLong("write-cert-and-key-in-separate-files"), help: "Also write <file>.crt and <file>.key for certificate-backed secrets (true|false).")
+    var writeCertAndKeyInSeparateFiles: GoBool = GoBool(false)
+
+    @Option(name: .customLong("cloud-name"), help: "Cloud for classes without cloudName: AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud, AzureGermanCloud.")
+    var cloudName: String = CloudName.azurePublicCloud.rawValue
+
+    @Option(name: .customLong("nmi-port"), help: "Port of aad-pod-identity's NMI on localhost, for usePodIdentity.")
+    var nmiPort: Int = 2579
+
+    @Option(name: .customLong("mount-timeout"), help: "The longest one mount may take (Go duration).")
+    var mountTimeout: GoDuration = GoDuration(argument: "90s")!
+
+    @Option(name: .customLong("shutdown-grace-period"), help: "How long in-flight mounts may finish after SIGTERM (Go duration).")
+    var shutdownGracePeriod: GoDuration = GoDuration(argument: "30s")!
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        do {
+            _ = try UnixSocketEndpoint(parsing: endpoint)
+        } catch {
+            throw ValidationError("--endpoint: \(error)")
+        }
+        for (name, port) in [("--healthz-port", healthzPort), ("--prometheus-port", prometheusPort), ("--nmi-port", nmiPort)] {
+            guard (1...65535).contains(port) else { throw ValidationError("\(name) must be between 1 and 65535, got \(port)") }
+        }
+        guard healthzPath.hasPrefix("/") else { throw ValidationError("--healthz-path must start with /, got \"\(healthzPath)\"") }
+        guard metricsBackend.lowercased() == "prometheus" else {
+            throw ValidationError("--metrics-backend \"\(metricsBackend)\" is not supported; use prometheus")
+        }
+        guard let cloud = CloudName(parsing: cloudName), cloud != .azureStackCloud else {
+            throw ValidationError("--cloud-name \"\(cloudName)\" is not a built-in cloud; use one of \(builtInCloudNames); AzureStackCloud is chosen per class with cloudName and cloudEnvFileName")
+        }
+    }
+
+    private var builtInCloudNames: String {
+        CloudName.allCases.filter { $0 != .azureStackCloud }.map(\.rawValue).joined(separator: ", ")
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        let settings = PipelineSettings(
+            defaultCloud: CloudName(parsing: cloudName)!,
+            constructPEMChain: constructPEMChain.value,
+            writeCertAndKeyInSeparateFiles: writeCertAndKeyInSeparateFiles.value,
+            nmiPort: nmiPort,
+            mountTimeout: mountTimeout.duration)
+        let configuration = ServerConfiguration(
+            endpoint: try UnixSocketEndpoint(parsing: endpoint), healthzPort: healthzPort, healthzPath: healthzPath,
+            healthzTimeout: healthzTimeout.duration, shutdownGracePeriod: shutdownGracePeriod.duration)
+        logger.info("starting", metadata: ["version": "\(ProviderInfo.version)", "endpoint": "\(endpoint)"])
+        do {
+            try await ProviderServer.run(configuration: configuration, pipeline: MountPipeline(settings: settings, logger: logger), logger: logger)
+        } catch let error as EndpointError {
+            logger.critical("cannot listen", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        } catch {
+            logger.critical("provider failed", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}

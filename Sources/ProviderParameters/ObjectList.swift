@@ -1,0 +1,35 @@
+import Foundation
+
+/// The `objects` parameter read in full: every entry validated, with all problems kept, so a mount can fail on
+/// the first and `lint` can show every one.
+public struct ObjectList: Sendable {
+    /// The entries as written (lint uses the unknown keys).
+    public var raw: [RawObject]
+    /// The entries that passed validation, in array order.
+    public var objects: [KeyVaultObject]
+    /// Problems with single entries, then the file-count limit.
+    public var problems: [ParameterError]
+    /// Output paths two valid entries would both write.
+    public var conflicts: [ParameterError]
+
+    /// Throws only when the text as a whole is unusable (not YAML, no `array`, empty, too many entries).
+    public static func parse(_ text: String) throws(ParameterError) -> ObjectList {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { throw ParameterError(field: "objects", message: "objects is not set") }
+        let raw = try ObjectsYAML.decode(trimmed)
+        var objects: [KeyVaultObject] = []
+        var problems: [ParameterError] = []
+        for entry in raw {
+            let (object, entryProblems) = KeyVaultObject.validate(entry)
+            if let object { objects.append(object) }
+            problems += entryProblems
+        }
+        let files = objects.reduce(0) { $0 + max(1, $1.versionHistory) }
+        if files > ParameterOptions.maxFiles {
+            problems.append(ParameterError(
+                field: "objects",
+                message: "objects would produce \(files) files, more than the limit of \(ParameterOptions.maxFiles)"))
+        }
+        return ObjectList(raw: raw, objects: objects, problems: problems, conflicts: FilePathRules.conflicts(objects))
+    }
+}

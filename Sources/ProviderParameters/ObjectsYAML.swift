@@ -1,0 +1,108 @@
+import Foundation
+import Yams
+
+/// One entry of the `objects` array as written, before validation: each known field's text (trimmed, as the
+/// Go provider trims every field) plus the keys nobody knows, which `lint` reports as likely typos.
+public struct RawObject: Sendable, Equatable {
+    public var index: Int
+    public var fields: [String: String]
+    public var unknownKeys: [String]
+
+    public subscript(field: ObjectField) -> String { fields[field.rawValue] ?? "" }
+}
+
+/// The fields an object may set.
+public enum ObjectField: String, Sendable, CaseIterable {
+    case objectName, objectAlias, objectVersion, objectVersionHistory, objectType, objectFormat, objectEncoding,
+        filePermission
+}
+
+/// Reads the `objects` parameter: YAML with a top-level `array:` whose items are YAML documents held in strings
+/// (`- |` block scalars, the documented form) or, as users also write them, inline mappings.
+enum ObjectsYAML {
+    static func decode(_ text: String) throws(ParameterError) -> [RawObject] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ParameterError(field: "objects", message: "failed to yaml unmarshal objects, error: \(error)")
+        }
+        guard let root else { throw ParameterError(field: "objects", message: "objects array is empty") }
+        guard let top = root.mapping else {
+            throw ParameterError(
+                field: "objects",
+                message: "failed to yaml unmarshal objects, error: objects must be a YAML mapping with an \"array\" list")
+        }
+        guard let arrayNode = top["array"], !arrayNode.isPlainNull else {
+            throw ParameterError(field: "objects", message: "objects array is empty")
+        }
+        guard let items = arrayNode.sequence else {
+            throw ParameterError(
+                field: "objects", message: "failed to yaml unmarshal objects, error: \"array\" must be a YAML list")
+        }
+        if items.isEmpty { throw ParameterError(field: "objects", message: "objects array is empty") }
+        if items.count > ParameterOptions.maxObjects {
+            throw ParameterError(
+                field: "objects",
+                message: "objects array has \(items.count) entries, more than the limit of \(ParameterOptions.maxObjects)")
+        }
+        var result: [RawObject] = []
+        result.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            result.append(try decodeItem(item, index: index))
+        }
+        return result
+    }
+
+    private static func decodeItem(_ item: Node, index: Int) throws(ParameterError) -> RawObject {
+        func failure(_ why: String) -> ParameterError {
+            ParameterError(
+                field: "objects", objectIndex: index,
+                message: "unmarshal failed for keyVaultObjects at index \(index), error: \(why)")
+        }
+        let mapping: Node.Mapping
+        switch item {
+        case .mapping(let inline):
+            mapping = inline
+        case .scalar(let scalar) where !item.isPlainNull:
+            let document: Node?
+            do {
+                document = try Yams.compose(yaml: scalar.string)
+            } catch {
+                throw failure("\(error)")
+            }
+            guard let document else { throw failure("the entry is empty") }
+            guard let inner = document.mapping else {
+                throw failure("the entry must be a YAML mapping of object fields, e.g. \"objectName: name\"")
+            }
+            mapping = inner
+        default:
+            throw failure("the entry must be a YAML mapping of object fields, e.g. \"objectName: name\"")
+        }
+
+        var fields: [String: String] = [:]
+        var unknown: [String] = []
+        for (keyNode, valueNode) in mapping {
+            guard let key = keyNode.scalar?.string else { throw failure("field names must be plain text") }
+            guard ObjectField(rawValue: key) != nil else {
+                if !unknown.contains(key) { unknown.append(key) }
+                continue
+            }
+            guard let scalar = valueNode.scalar else {
+                throw failure("\(key) must be a single value, not a list or mapping")
+            }
+            // An unquoted null (`objectAlias:` or `~`) leaves the field empty, as Go's YAML decoder does.
+            let text = valueNode.isPlainNull ? "" : scalar.string
+            fields[key] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return RawObject(index: index, fields: fields, unknownKeys: unknown)
+    }
+}
+
+extension Node {
+    /// An unquoted null scalar (empty, `~`, `null`): YAML's "no value", which Go decodes as the zero value.
+    var isPlainNull: Bool {
+        guard let scalar else { return false }
+        return scalar.style == .plain && null != nil
+    }
+}

@@ -1,0 +1,69 @@
+import AzureAuth
+import AzureHTTP
+import Foundation
+import Logging
+import Synchronization
+
+/// An HTTP client for loopback tests: no proxies, no real sleeping (waits are recorded instead), and the
+/// given names resolved to 127.0.0.1.
+func makeTestClient(names: [String] = [], sleeps: SleepRecorder = SleepRecorder()) throws -> AzureHTTPClient {
+    var settings = HTTPClientSettings(userAgent: HTTPClientSettings.userAgent(version: "0.0.1-test", custom: "e2e"), environment: [:], requestTimeout: .seconds(5), connectTimeout: .seconds(2))
+    settings.dnsOverride = Dictionary(uniqueKeysWithValues: names.map { ($0, "127.0.0.1") })
+    return try AzureHTTPClient(settings: settings, logger: Logger(label: "test"), sleep: { duration in sleeps.record(duration) })
+}
+
+final class SleepRecorder: Sendable {
+    private let waits = Mutex<[Duration]>([])
+    func record(_ duration: Duration) { waits.withLock { $0.append(duration) } }
+    var recorded: [Duration] { waits.withLock { $0 } }
+}
+
+/// A credential that counts fetches and returns tokens named after the count and scope.
+final class CountingCredential: TokenCredential {
+    let identity: CredentialIdentity
+    private let counter = Mutex<(count: Int, scopes: [String])>((0, []))
+    private let lifetime: TimeInterval
+    private let delay: Duration
+    private let failure: AuthError?
+    private let now: @Sendable () -> Date
+
+    init(name: String = "a", lifetime: TimeInterval = 3600, delay: Duration = .zero, failure: AuthError? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+        identity = CredentialIdentity(mode: .servicePrincipal, tenantID: "t", authorityHost: "https://login.test/", clientID: "c", material: [name])
+        self.lifetime = lifetime
+        self.delay = delay
+        self.failure = failure
+        self.now = now
+    }
+
+    var fetches: Int { counter.withLock { $0.count } }
+    var scopes: [String] { counter.withLock { $0.scopes } }
+
+    func fetchToken(scope: String, deadline: ContinuousClock.Instant) async throws(AuthError) -> AccessToken {
+        let n = counter.withLock { state -> Int in
+            state.count += 1
+            state.scopes.append(scope)
+            return state.count
+        }
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        if let failure { throw failure }
+        return AccessToken(token: "token-\(n)", expiresOn: now().addingTimeInterval(lifetime))
+    }
+}
+
+/// A settable wall clock.
+final class TestClock: Sendable {
+    private let current = Mutex<Date>(Date(timeIntervalSince1970: 1_700_000_000))
+    var now: Date { current.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+let farDeadline: ContinuousClock.Instant = .now + .seconds(30)
+
+/// A JWT-shaped string with the given `exp`.
+func fakeJWT(exp: TimeInterval, subject: String = "system:serviceaccount:default:app") -> String {
+    func b64url(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+    return b64url(#"{"alg":"RS256"}"#) + "." + b64url(#"{"sub":"\#(subject)","exp":\#(Int(exp))}"#) + ".c2lnbmF0dXJl"
+}

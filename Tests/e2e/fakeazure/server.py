@@ -1,0 +1,178 @@
+"""FakeAzure: starts every fake (Key Vault, Entra ID, IMDS, NMI), the routing proxy and the admin endpoint."""
+import os
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+
+from . import admin, clouds as clouds_mod, jwtutil, seed as seed_mod
+from .ca import TestCA
+from .entra import EntraApp
+from .faults import Faults, RequestLog
+from .httpbase import FakeServer
+from .imds import ImdsApp
+from .keyvault import KeyVaultApp
+from .nmi import NmiApp
+from .proxy import ProxyServer, Router
+from .store import Store
+from .tokens import TokenIssuer
+
+
+class _Context:
+    """State shared by the fakes (what each app reads)."""
+
+
+class FakeAzure:
+    @classmethod
+    def start(cls, seed=None, latency_ms: int = 0, state_dir: str | None = None,
+              token_lifetime: int | None = None) -> "FakeAzure":
+        fa = cls()
+        try:
+            fa._start(seed, latency_ms, state_dir, token_lifetime)
+        except BaseException:
+            fa.stop()
+            raise
+        return fa
+
+    def __init__(self):
+        self._servers = []
+        self._tmpdir = None
+        self.stopping = threading.Event()
+        self.startup_seconds = None
+
+    def _start(self, seed, latency_ms, state_dir, token_lifetime):
+        t0 = time.monotonic()
+        if state_dir:
+            os.makedirs(state_dir, exist_ok=True)
+            self.state_dir = state_dir
+            cache_dir = os.path.join(state_dir, "cache")
+        else:
+            self.state_dir = self._tmpdir = tempfile.mkdtemp(prefix="fakeazure-")
+            cache_dir = seed_mod.default_cache_dir()
+        spec = seed_mod.load_spec(seed)
+        explicit = seed_mod.materialize(spec, cache_dir)
+        self.seed = explicit
+        self.tenant_id = explicit["tenant_id"]
+        self.oidc_issuer = explicit.get("oidc_issuer") or f"https://oidc.fakeazure.test/{self.tenant_id}/"
+        self.clouds = clouds_mod.build(explicit.get("clouds"))
+        self.identities = {}
+        for name, ident in (explicit.get("identities") or {}).items():
+            ident = dict(ident, name=name)
+            ident.setdefault("type", "application")
+            ident.setdefault("object_id", str(uuid.uuid5(uuid.NAMESPACE_URL, ident["client_id"])))
+            fcs = []
+            for fc in ident.get("federated_credentials") or []:
+                fc = dict(fc)
+                if fc.get("issuer") in (None, "default"):
+                    fc["issuer"] = self.oidc_issuer
+                fc.setdefault("audiences", ["api://AzureADTokenExchange"])
+                fcs.append(fc)
+            ident["federated_credentials"] = fcs
+            self.identities[name] = ident
+        self.imds_config = explicit.get("imds") or {}
+        self.pod_identities = explicit.get("pod_identities") or []
+        self.store = Store(explicit, self.clouds, self.identities)
+        self.vaults = list(self.store.vaults)
+
+        self.faults = Faults(latency_ms)
+        self.log = RequestLog()
+        self.tokens = TokenIssuer(self.tenant_id, token_lifetime)
+        ctx = _Context()
+        ctx.faults, ctx.log, ctx.stopping, ctx.tokens = self.faults, self.log, self.stopping, self.tokens
+        ctx.tenant_id, ctx.identities, ctx.clouds = self.tenant_id, self.identities, self.clouds
+        ctx.imds, ctx.pod_identities, ctx.oidc_issuer = self.imds_config, self.pod_identities, self.oidc_issuer
+
+        self.ca = TestCA(self.state_dir)
+        self.ca_bundle = self.ca.ca_path
+        hosts = []
+        for c in self.clouds.values():
+            hosts += list(c.authority_hosts) + ["*." + c.vault_suffix]
+        tls = self.ca.server_context(hosts)
+
+        kv = FakeServer("keyvault", KeyVaultApp(self.store, self.tokens, self.tenant_id), ctx, tls)
+        entra = FakeServer("entra", EntraApp(ctx), ctx, tls)
+        imds = FakeServer("imds", ImdsApp(ctx), ctx)
+        nmi = FakeServer("nmi", NmiApp(ctx), ctx)
+        proxy = ProxyServer(Router(self.clouds, ports={"keyvault": kv.port, "entra": entra.port,
+                                                         "imds": imds.port}), self.stopping)
+        adm = admin.AdminServer(self)
+        self._servers = [kv, entra, imds, nmi, proxy, adm]
+        for s in self._servers:
+            s.start()
+        self.keyvault_port, self.entra_port, self.imds_port, self.nmi_port = kv.port, entra.port, imds.port, nmi.port
+        self.proxy = proxy
+        self.proxy_url = f"http://127.0.0.1:{proxy.port}"
+        self.admin_url = f"http://127.0.0.1:{adm.port}"
+        self.imds_url = f"http://127.0.0.1:{imds.port}"  # e.g. AZURE_POD_IDENTITY_AUTHORITY_HOST
+        self.vault_urls = {name: v.url for name, v in self.store.vaults.items()}
+        self.startup_seconds = round(time.monotonic() - t0, 3)
+
+    # ---- lifecycle ------------------------------------------------------------------------------
+    def stop(self) -> None:
+        self.stopping.set()
+        for s in reversed(self._servers):
+            try:
+                s.stop()
+            except Exception:  # noqa: BLE001 - stop everything we can
+                pass
+        self._servers = []
+        if self._tmpdir:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # ---- observation and control ----------------------------------------------------------------
+    def info(self) -> dict:
+        ids = {name: {k: v for k, v in i.items() if k in ("type", "client_id", "object_id", "resource_id")}
+               for name, i in self.identities.items()}
+        return {"pid": os.getpid(), "proxy_url": self.proxy_url, "ca_bundle": self.ca_bundle,
+                "nmi_port": self.nmi_port, "imds_url": self.imds_url, "admin_url": self.admin_url,
+                "tenant_id": self.tenant_id, "oidc_issuer": self.oidc_issuer, "vaults": self.vaults,
+                "vault_urls": self.vault_urls, "identities": ids,
+                "startup_seconds": self.startup_seconds}
+
+    def requests(self, server: str | None = None) -> list[dict]:
+        return self.log.list(server)
+
+    def clear_requests(self) -> None:
+        self.log.clear()
+
+    def inject(self, server: str, kind: str, count: int | None = 1, **opts) -> int:
+        return self.faults.inject(server, kind, count, **opts)
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    def set_latency(self, ms: int, server: str | None = None) -> None:
+        self.faults.set_latency(ms, server)
+
+    def expire_tokens(self) -> None:
+        self.tokens.expire_all()
+
+    def set_token_lifetime(self, seconds: int | None) -> None:
+        self.tokens.lifetime = None if seconds is None else int(seconds)
+
+    def reset(self) -> None:
+        """Between tests: no faults, empty log, base latency restored, real token lifetimes."""
+        self.clear_faults()
+        self.clear_requests()
+        self.set_token_lifetime(None)
+
+    def mint_service_account_token(self, namespace: str, service_account: str,
+                                   audience: str = "api://AzureADTokenExchange", lifetime_seconds: int = 3600,
+                                   issuer: str | None = None, pod: str | None = None) -> str:
+        """A JWT shaped like a Kubernetes projected service-account token (Entra ID here checks claims only)."""
+        now = int(time.time())
+        claims = {"aud": [audience], "exp": now + lifetime_seconds, "iat": now,
+                  "iss": issuer or self.oidc_issuer,
+                  "kubernetes.io": {"namespace": namespace,
+                                    "pod": {"name": pod or "demo-pod", "uid": str(uuid.uuid4())},
+                                    "serviceaccount": {"name": service_account, "uid": str(uuid.uuid4())}},
+                  "nbf": now, "sub": f"system:serviceaccount:{namespace}:{service_account}"}
+        return jwtutil.encode(claims, header={"alg": "RS256", "kid": "fakeazure-sa"})

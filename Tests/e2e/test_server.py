@@ -1,0 +1,232 @@
+"""The provider as a process: socket, Version, health, /healthz, request decoding, flags, shutdown."""
+import json
+import os
+import re
+import signal
+import socket
+import stat
+import threading
+import time
+
+import grpc
+import pytest
+import requests
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from driver_client import DriverClient, open_channel
+from provider_process import ProviderProcess, free_port, run_provider
+
+
+def test_version_answers_v1alpha1_with_the_build_semver(client):
+    response = client.version()
+    assert response.version == "v1alpha1"
+    assert response.runtime_name == "secrets-store-csi-driver-provider-azure-swift"
+    assert re.fullmatch(r"\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?", response.runtime_version)
+    # One constant: the `version` subcommand and --version print the same semver.
+    assert response.runtime_version in run_provider("version").stdout
+    assert run_provider("--version").stdout.strip() == response.runtime_version
+
+
+def test_health_check_is_serving_on_the_same_socket(provider):
+    channel = open_channel(provider.socket_path)
+    stub = health_pb2_grpc.HealthStub(channel)
+    assert stub.Check(health_pb2.HealthCheckRequest(), timeout=5).status == health_pb2.HealthCheckResponse.SERVING
+    named = health_pb2.HealthCheckRequest(service="v1alpha1.CSIDriverProvider")
+    assert stub.Check(named, timeout=5).status == health_pb2.HealthCheckResponse.SERVING
+    with pytest.raises(grpc.RpcError) as error:
+        stub.Check(health_pb2.HealthCheckRequest(service="no.such.Service"), timeout=5)
+    assert error.value.code() == grpc.StatusCode.NOT_FOUND
+    channel.close()
+
+
+def test_healthz_is_ok_while_serving_and_503_when_the_socket_is_gone(provider):
+    response = requests.get(provider.healthz_url, timeout=10)
+    assert (response.status_code, response.text) == (200, "ok")
+    assert requests.get(f"http://127.0.0.1:{provider.healthz_port}/other", timeout=10).status_code == 404
+    # Take the socket away under the running server: the check over the socket must now fail.
+    os.unlink(provider.socket_path)
+    response = requests.get(provider.healthz_url, timeout=20)
+    assert response.status_code == 503
+    assert "health check failed" in response.text
+
+
+def test_healthz_fails_after_the_server_is_gone(provider):
+    assert requests.get(provider.healthz_url, timeout=10).status_code == 200
+    assert provider.stop() == 0
+    with pytest.raises(requests.ConnectionError):
+        requests.get(provider.healthz_url, timeout=5)
+
+
+def test_healthz_path_and_timeout_flags(start_provider):
+    p = start_provider("--healthz-path=/live", "--healthz-timeout=2s", wait=False)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{p.healthz_port}/live", timeout=2).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.1)
+    else:
+        pytest.fail("custom healthz path never answered 200:\n" + p.log())
+    assert requests.get(p.healthz_url, timeout=5).status_code == 404
+
+
+@pytest.mark.parametrize("field, kwargs, expected", [
+    ("attributes", {"raw_attributes": "{not json"}, "failed to unmarshal attributes: not valid JSON"),
+    ("attributes", {"raw_attributes": "[]"}, "failed to unmarshal attributes: expected a JSON object of strings, got an array"),
+    ("attributes", {"raw_attributes": '{"objects": 5}'}, 'failed to unmarshal attributes: the value of "objects" is a number'),
+    ("secrets", {"raw_secrets": "{\"clientid\": "}, "failed to unmarshal secrets: not valid JSON"),
+    ("secrets", {"raw_secrets": '{"clientsecret": {"nested": "x"}}'}, 'failed to unmarshal secrets: the value of "clientsecret" is an object'),
+    ("permission", {"raw_permission": "rw-r--r--"}, "failed to unmarshal file permission"),
+    ("permission", {"raw_permission": "4096"}, "outside 0..511"),
+    ("permission", {"raw_permission": ""}, "failed to unmarshal file permission"),
+])
+def test_malformed_request_json_is_invalid_argument_naming_the_field(client, field, kwargs, expected):
+    with pytest.raises(grpc.RpcError) as error:
+        client.mount({"keyvaultName": "kv"}, **kwargs)
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert expected in error.value.details()
+    assert error.value.details().startswith("failed to mount objects, error: ")
+
+
+def test_secret_values_never_appear_in_decoding_errors(client):
+    with pytest.raises(grpc.RpcError) as error:
+        client.mount({"keyvaultName": "kv"}, raw_secrets='{"clientid": "id", "clientsecret": 12345678}')
+    assert "12345678" not in error.value.details()
+
+
+def test_socket_is_owner_only(provider):
+    mode = os.stat(provider.socket_path).st_mode
+    assert stat.S_ISSOCK(mode)
+    assert stat.S_IMODE(mode) & 0o077 == 0, oct(stat.S_IMODE(mode))
+
+
+def test_stale_socket_is_removed_on_start(start_provider, tmp_path):
+    path = str(tmp_path / "azure.sock")
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(path)
+    stale.close()  # The file stays; nothing listens any more.
+    assert os.path.exists(path)
+    p = start_provider(socket_dir=str(tmp_path))
+    assert DriverClient(p.socket_path).version().version == "v1alpha1"
+    assert "removed stale socket" in p.log()
+
+
+def test_refuses_a_socket_a_live_server_is_using(tmp_path):
+    path = str(tmp_path / "azure.sock")
+    live = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    live.bind(path)
+    live.listen(1)
+    try:
+        p = ProviderProcess(socket_dir=str(tmp_path)).start(wait=False)
+        code = p.wait_exit(timeout=30)
+        assert code != 0
+        assert "is in use by a running server" in p.log()
+        assert os.path.exists(path), "the live server's socket must not be removed"
+    finally:
+        live.close()
+
+
+def test_refuses_a_missing_socket_directory(tmp_path):
+    p = ProviderProcess(socket_dir=str(tmp_path / "missing")).start(wait=False)
+    assert p.wait_exit(timeout=30) != 0
+    assert f"socket directory {tmp_path / 'missing'} does not exist" in p.log()
+
+
+def test_refuses_to_replace_a_file_that_is_not_a_socket(tmp_path):
+    (tmp_path / "azure.sock").write_text("not a socket")
+    p = ProviderProcess(socket_dir=str(tmp_path)).start(wait=False)
+    assert p.wait_exit(timeout=30) != 0
+    assert "exists and is not a socket" in p.log()
+    assert (tmp_path / "azure.sock").read_text() == "not a socket"
+
+
+def test_healthz_port_in_use_is_a_startup_error(tmp_path):
+    busy = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    busy.bind(("0.0.0.0", 0))
+    busy.listen(1)
+    try:
+        p = ProviderProcess(socket_dir=str(tmp_path), healthz_port=busy.getsockname()[1]).start(wait=False)
+        assert p.wait_exit(timeout=30) != 0
+        assert "Address already in use" in p.log() or "address already in use" in p.log().lower()
+        assert not os.path.exists(p.socket_path)
+    finally:
+        busy.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_exits_zero_and_removes_the_socket(provider, sig):
+    assert os.path.exists(provider.socket_path)
+    assert provider.stop(sig) == 0
+    assert not os.path.exists(provider.socket_path)
+
+
+def test_sigterm_lets_an_in_flight_rpc_finish(provider):
+    """A health Watch is refused, so use many concurrent Version calls racing SIGTERM: each call either
+    completes or is refused as UNAVAILABLE; none is cut off half way with another error."""
+    client = DriverClient(provider.socket_path)
+    outcomes = []
+
+    def call():
+        try:
+            client.version(timeout=10)
+            outcomes.append("ok")
+        except grpc.RpcError as e:
+            outcomes.append(e.code())
+
+    threads = [threading.Thread(target=call) for _ in range(50)]
+    for t in threads:
+        t.start()
+    assert provider.stop() == 0
+    for t in threads:
+        t.join()
+    assert set(outcomes) <= {"ok", grpc.StatusCode.UNAVAILABLE}, outcomes
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--no-such-flag"], "Unknown option '--no-such-flag'"),
+    (["--healthz-port=abc"], "--healthz-port"),
+    (["--healthz-port=70000"], "--healthz-port must be between 1 and 65535"),
+    (["--construct-pem-chain=maybe"], "--construct-pem-chain"),
+    (["--healthz-timeout=5"], "--healthz-timeout"),
+    (["--endpoint=/tmp/azure.sock"], "expected unix://<path>"),
+    (["--metrics-backend=opencensus"], "--metrics-backend \"opencensus\" is not supported"),
+    (["--cloud-name=AzureMarsCloud"], "--cloud-name \"AzureMarsCloud\" is not a built-in cloud"),
+    (["-v=-1"], "-v/--verbosity must be 0 or more"),
+])
+def test_bad_flags_fail_fast_with_a_clear_message(args, message):
+    result = run_provider(*args)
+    assert result.returncode != 0
+    assert message in result.stderr + result.stdout
+
+
+def test_go_style_flags_are_accepted(start_provider, tmp_path):
+    path = tmp_path / "azure.sock"
+    p = ProviderProcess(socket_dir=str(tmp_path))
+    # Single-dash long flags, bare booleans and Go booleans/durations as the Go provider's chart passes them.
+    p.args = [f"-endpoint=unix://{path}", f"-healthz-port={p.healthz_port}", "--construct-pem-chain",
+              "--write-cert-and-key-in-separate-files=false", "--healthz-timeout=1m30s", "-v=2",
+              "--metrics-backend=Prometheus", "--cloud-name=azurechinacloud"]
+    p.start()
+    try:
+        assert DriverClient(str(path)).version().version == "v1alpha1"
+    finally:
+        assert p.stop() == 0
+
+
+def test_help_documents_every_flag():
+    text = run_provider("serve", "--help").stdout
+    for flag in ["--endpoint", "--healthz-port", "--healthz-path", "--healthz-timeout", "--metrics-backend",
+                 "--prometheus-port", "--construct-pem-chain", "--write-cert-and-key-in-separate-files",
+                 "--cloud-name", "--log-format-json", "--verbosity", "--nmi-port", "--mount-timeout"]:
+        assert flag in text, flag
+
+
+def test_json_logs_are_one_object_per_line(start_provider):
+    p = start_provider("--log-format-json=true")
+    assert p.stop() == 0
+    lines = [line for line in p.log().splitlines() if line.strip()]
+    assert lines
+    records = [json.loads(line) for line in lines]
+    assert {"ts", "level", "msg"} <= set(records[0])
+    assert any(r["msg"] == "serving" for r in records)
