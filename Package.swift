@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "MountPipeline",
             dependencies: [
-                "AzureCloud",
+                "ProviderParameters", "AzureCloud", "AzureHTTP", "AzureAuth", "KeyVaultClient", "KeyVaultContent",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -115,13 +115,26 @@ let package = Package(
         .executableTarget(
             name: "Provider",
             dependencies: [
-                "ProviderServer", "MountPipeline",
+                "ProviderServer", "ProviderLint", "MountPipeline", "AzureHTTP", "AzureAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-
+        .testTarget(
+            name: "ProviderParametersTests", dependencies: ["ProviderParameters", "ProviderLint"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "KeyVaultContentTests",
+            dependencies: ["KeyVaultContent", "ProviderParameters", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AzureClientTests",
+            dependencies: [
+                "AzureHTTP", "AzureAuth", "KeyVaultClient",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ProviderServerTests", dependencies: ["ProviderServer", "MountPipeline", "Provider"]),
     ]
 )

@@ -29,14 +29,9 @@ public struct ManagedIdentityCredential: TokenCredential {
     }
 
     public func fetchToken(scope: String, deadline: ContinuousClock.Instant) async throws(AuthError) -> AccessToken {
-        var components = URLComponents(string: endpoint + "/metadata/identity/oauth2/token")
-        components?.queryItems = [URLQueryItem(name: "api-version", value: Self.apiVersion), URLQueryItem(name: "resource", value: resource(forScope: scope))]
-            + (userAssignedClientID.map { [URLQueryItem(name: "client_id", value: $0)] } ?? [])
-        // `+` is not encoded by URLComponents but means space in a query.
-        components?.percentEncodedQuery = components?.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        guard let url = components?.string else {
-            throw AuthError(kind: .invalidConfiguration, mode: .managedIdentity, description: "ManagedIdentityCredential: cannot build the IMDS URL")
-        }
+        var query = "api-version=\(Self.apiVersion)&resource=\(Self.queryEscape(resource(forScope: scope)))"
+        if let userAssignedClientID { query += "&client_id=\(Self.queryEscape(userAssignedClientID))" }
+        let url = "\(endpoint)/metadata/identity/oauth2/token?\(query)"
         let response: AzureHTTPResponse
         do throws(AzureHTTPError) {
             response = try await http.send(AzureHTTPRequest(url: url, headers: [("Metadata", "true")]), policy: retryPolicy, deadline: deadline)
@@ -57,6 +52,15 @@ public struct ManagedIdentityCredential: TokenCredential {
             throw AuthError(kind: .malformedResponse, mode: .managedIdentity, status: response.status, description: "\(prefix): the response has no access_token with expires_on or expires_in")
         }
         return token
+    }
+}
+
+extension ManagedIdentityCredential {
+    /// Query-value encoding: `:` and `/` may stay (they do in `resource=https://...`), the separators may not.
+    static func queryEscape(_ value: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#?")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 }
 

@@ -137,6 +137,7 @@ public final class AzureHTTPClient: Sendable {
         outgoing.headers.add(name: "User-Agent", value: settings.userAgent)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        let prepared = outgoing
         let nioDeadline = NIODeadline.now() + (attemptDeadline - ContinuousClock.now).timeAmount
         let limit = settings.maxResponseBytes
         let timeoutText = "timed out after \(settings.requestTimeout) or at the caller's deadline"
@@ -144,7 +145,7 @@ public final class AzureHTTPClient: Sendable {
             // AsyncHTTPClient's deadline stops at the response head; racing a timer bounds the body too.
             return try await withThrowingTaskGroup(of: AzureHTTPResponse?.self) { group in
                 group.addTask {
-                    let response = try await client.execute(outgoing, deadline: nioDeadline, logger: self.logger)
+                    let response = try await client.execute(prepared, deadline: nioDeadline, logger: self.logger)
                     let body = try await response.body.collect(upTo: limit)
                     return AzureHTTPResponse(
                         status: Int(response.status.code),

@@ -14,37 +14,39 @@ import Testing
 
     @Test func servicePrincipalPostsTheClientSecretGrant() async throws {
         let server = try await ScriptedServer.start(.respond(status: 200, body: #"{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"eyJ0.eyJ1.sig"}"#))
-        let http = try makeTestClient(names: ["login.test"])
-        let credential = try ServicePrincipalCredential(environment: environment(port: server.port), tenantID: "tenant-1", clientID: "app-1", clientSecret: Self.secret, http: http)
-        let token = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
-        #expect(token.token == "eyJ0.eyJ1.sig")
-        #expect(abs(token.expiresOn.timeIntervalSinceNow - 3599) < 5)
-        let request = try #require(server.requests.first)
-        #expect(request.method == "POST" && request.uri == "/tenant-1/oauth2/v2.0/token")
-        #expect(request.header("Content-Type") == "application/x-www-form-urlencoded")
-        let form = Dictionary(uniqueKeysWithValues: request.body.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding! }
-            return (parts[0], parts.count > 1 ? parts[1] : "")
-        })
-        #expect(form == ["grant_type": "client_credentials", "client_id": "app-1", "client_secret": Self.secret, "scope": "https://vault.azure.net/.default"])
+        try await withTestClient(names: ["login.test"]) { http in
+            let credential = try ServicePrincipalCredential(environment: environment(port: server.port), tenantID: "tenant-1", clientID: "app-1", clientSecret: Self.secret, http: http)
+            let token = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
+            #expect(token.token == "eyJ0.eyJ1.sig")
+            #expect(abs(token.expiresOn.timeIntervalSinceNow - 3599) < 5)
+            let request = try #require(server.requests.first)
+            #expect(request.method == "POST" && request.uri == "/tenant-1/oauth2/v2.0/token")
+            #expect(request.header("Content-Type") == "application/x-www-form-urlencoded")
+            let form = Dictionary(uniqueKeysWithValues: request.body.split(separator: "&").map { pair in
+                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding! }
+                return (parts[0], parts.count > 1 ? parts[1] : "")
+            })
+            #expect(form == ["grant_type": "client_credentials", "client_id": "app-1", "client_secret": Self.secret, "scope": "https://vault.azure.net/.default"])
+        }
         await server.stop()
-        try await http.shutdown()
     }
 
     @Test func entraErrorsKeepCodeAndFirstLineButNoSecret() async throws {
         let body = #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app 'app-1'.\r\nTrace ID: 1\r\nCorrelation ID: 2\r\nTimestamp: 2023-06-02 21:00:26Z","error_codes":[7000215]}"#
         let server = try await ScriptedServer.start(.respond(status: 401, body: body))
-        let http = try makeTestClient(names: ["login.test"])
-        let credential = try ServicePrincipalCredential(environment: environment(port: server.port), tenantID: "tenant-1", clientID: "app-1", clientSecret: Self.secret, http: http)
-        do {
-            _ = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.status == 401 && error.errorCode == "invalid_client")
-            #expect(error.description.hasPrefix("ClientSecretCredential authentication failed: POST http://login.test:\(server.port)/tenant-1/oauth2/v2.0/token: status 401, error: invalid_client, AADSTS7000215: Invalid client secret provided."))
-            #expect(!error.description.contains("Trace ID"))
-            #expect(!error.description.contains(Self.secret))
+        try await withTestClient(names: ["login.test"]) { http in
+            let credential = try ServicePrincipalCredential(environment: environment(port: server.port), tenantID: "tenant-1", clientID: "app-1", clientSecret: Self.secret, http: http)
+            do {
+                _ = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.status == 401 && error.errorCode == "invalid_client")
+                #expect(error.description.hasPrefix("ClientSecretCredential authentication failed: POST http://login.test:\(server.port)/tenant-1/oauth2/v2.0/token: status 401, error: invalid_client, AADSTS7000215: Invalid client secret provided."))
+                #expect(!error.description.contains("Trace ID"))
+                #expect(!error.description.contains(Self.secret))
+    
         }
+    }
         #expect(server.requests.count == 1)
         await server.stop()
         try await http.shutdown()
@@ -52,18 +54,18 @@ import Testing
 
     @Test func workloadIdentitySendsTheAssertionAndIsCappedBySATokenExpiry() async throws {
         let server = try await ScriptedServer.start(.respond(status: 200, body: #"{"token_type":"Bearer","expires_in":86399,"access_token":"aad-token"}"#))
-        let http = try makeTestClient(names: ["login.test"])
-        let saExpiry = Date().addingTimeInterval(600)
-        let jwt = fakeJWT(exp: saExpiry.timeIntervalSince1970.rounded(.down))
-        let credential = try WorkloadIdentityCredential(environment: environment(port: server.port), tenantID: "t", clientID: "c", serviceAccountToken: jwt, http: http)
-        let token = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
-        #expect(abs(token.expiresOn.timeIntervalSince(saExpiry)) < 2)
-        let body = try #require(server.requests.first?.body)
-        #expect(body.contains("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"))
-        #expect(body.contains("client_assertion=\(jwt)"))
-        #expect(!body.contains("client_secret"))
+        try await withTestClient(names: ["login.test"]) { http in
+            let saExpiry = Date().addingTimeInterval(600)
+            let jwt = fakeJWT(exp: saExpiry.timeIntervalSince1970.rounded(.down))
+            let credential = try WorkloadIdentityCredential(environment: environment(port: server.port), tenantID: "t", clientID: "c", serviceAccountToken: jwt, http: http)
+            let token = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
+            #expect(abs(token.expiresOn.timeIntervalSince(saExpiry)) < 2)
+            let body = try #require(server.requests.first?.body)
+            #expect(body.contains("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"))
+            #expect(body.contains("client_assertion=\(jwt)"))
+            #expect(!body.contains("client_secret"))
+        }
         await server.stop()
-        try await http.shutdown()
     }
 
     @Test func imdsRetries410ThenSucceedsWithUserAssignedIdentity() async throws {
@@ -71,30 +73,32 @@ import Testing
             .respond(status: 410, body: "IMDS is updating"),
             .respond(status: 200, body: #"{"access_token":"imds-token","client_id":"uami","expires_in":"86399","expires_on":"1900000000","ext_expires_in":"86399","not_before":"1700000000","resource":"https://vault.azure.net","token_type":"Bearer"}"#))
         let sleeps = SleepRecorder()
-        let http = try makeTestClient(sleeps: sleeps)
-        let credential = ManagedIdentityCredential(userAssignedClientID: "uami", http: http, endpoint: "http://127.0.0.1:\(server.port)")
-        let token = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
-        #expect(token.token == "imds-token")
-        #expect(token.expiresOn == Date(timeIntervalSince1970: 1_900_000_000))
-        #expect(sleeps.recorded.count == 1)
-        let request = try #require(server.requests.last)
-        #expect(request.uri == "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net&client_id=uami")
-        #expect(request.header("Metadata") == "true")
+        try await withTestClient(sleeps: sleeps) { http in
+            let credential = ManagedIdentityCredential(userAssignedClientID: "uami", http: http, endpoint: "http://127.0.0.1:\(server.port)")
+            let token = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
+            #expect(token.token == "imds-token")
+            #expect(token.expiresOn == Date(timeIntervalSince1970: 1_900_000_000))
+            #expect(sleeps.recorded.count == 1)
+            let request = try #require(server.requests.last)
+            #expect(request.uri == "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net&client_id=uami")
+            #expect(request.header("Metadata") == "true")
+        }
         await server.stop()
-        try await http.shutdown()
     }
 
     @Test func imdsDoesNotRetry400() async throws {
         let server = try await ScriptedServer.start(.respond(status: 400, body: #"{"error":"invalid_request","error_description":"Identity not found"}"#))
-        let http = try makeTestClient()
-        let credential = ManagedIdentityCredential(userAssignedClientID: nil, http: http, endpoint: "http://127.0.0.1:\(server.port)")
-        do {
-            _ = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.description.hasSuffix("status 400, error: invalid_request, Identity not found"))
-            #expect(error.description.contains("system-assigned identity"))
+        try await withTestClient { http in
+            let credential = ManagedIdentityCredential(userAssignedClientID: nil, http: http, endpoint: "http://127.0.0.1:\(server.port)")
+            do {
+                _ = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.description.hasSuffix("status 400, error: invalid_request, Identity not found"))
+                #expect(error.description.contains("system-assigned identity"))
+    
         }
+    }
         #expect(server.requests.count == 1)
         #expect(server.requests.first?.uri == "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net")
         await server.stop()
@@ -103,39 +107,43 @@ import Testing
 
     @Test func nmiSendsPodHeadersAndTheRawResource() async throws {
         let server = try await ScriptedServer.start(.respond(status: 200, body: #"{"token":{"access_token":"nmi-token","refresh_token":"","expires_in":"3599","expires_on":"1900000000","not_before":"1700000000","resource":"https://vault.azure.net","token_type":"Bearer"},"clientid":"abc"}"#))
-        let http = try makeTestClient(names: ["localhost"])
-        let credential = try PodIdentityCredential(podName: "app-0", podNamespace: "default", nmiPort: server.port, http: http)
-        let token = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
-        #expect(token.token == "nmi-token")
-        let request = try #require(server.requests.first)
-        #expect(request.uri == "/host/token/?resource=https://vault.azure.net")
-        #expect(request.header("podname") == "app-0" && request.header("podns") == "default")
+        try await withTestClient(names: ["localhost"]) { http in
+            let credential = try PodIdentityCredential(podName: "app-0", podNamespace: "default", nmiPort: server.port, http: http)
+            let token = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
+            #expect(token.token == "nmi-token")
+            let request = try #require(server.requests.first)
+            #expect(request.uri == "/host/token/?resource=https://vault.azure.net")
+            #expect(request.header("podname") == "app-0" && request.header("podns") == "default")
+        }
         await server.stop()
-        try await http.shutdown()
     }
 
     @Test func nmiErrorsUseTheGoWordingAndScrubTokens() async throws {
         let leaked = fakeJWT(exp: 1)
         let server = try await ScriptedServer.start(.respond(status: 404, body: "no identity matched for \(leaked)\n"))
-        let http = try makeTestClient(names: ["localhost"])
-        let credential = try PodIdentityCredential(podName: "app-0", podNamespace: "default", nmiPort: server.port, http: http)
-        do {
-            _ = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.description == "nmi response failed with status code: 404, response body: no identity matched for [redacted]")
+        try await withTestClient(names: ["localhost"]) { http in
+            let credential = try PodIdentityCredential(podName: "app-0", podNamespace: "default", nmiPort: server.port, http: http)
+            do {
+                _ = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.description == "nmi response failed with status code: 404, response body: no identity matched for [redacted]")
+    
         }
+    }
         await server.stop()
         try await http.shutdown()
     }
 
     @Test func nmiWithoutClientIDIsRejected() async throws {
         let server = try await ScriptedServer.start(.respond(status: 200, body: #"{"token":{"access_token":"x","expires_in":"3599"},"clientid":""}"#))
-        let http = try makeTestClient(names: ["localhost"])
-        let credential = try PodIdentityCredential(podName: "p", podNamespace: "n", nmiPort: server.port, http: http)
-        await #expect(throws: AuthError(kind: .malformedResponse, mode: .podIdentity, status: 200, description: "nmi did not return expected values in response: token and clientid")) {
-            _ = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
+        try await withTestClient(names: ["localhost"]) { http in
+            let credential = try PodIdentityCredential(podName: "p", podNamespace: "n", nmiPort: server.port, http: http)
+            await #expect(throws: AuthError(kind: .malformedResponse, mode: .podIdentity, status: 200, description: "nmi did not return expected values in response: token and clientid")) {
+                _ = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: farDeadline)
+    
         }
+    }
         await server.stop()
         try await http.shutdown()
     }
@@ -145,15 +153,17 @@ import Testing
     @Test func connectionFailuresAreRetriedThenReported() async throws {
         let server = try await ScriptedServer.start(.hangUp)
         let sleeps = SleepRecorder()
-        let http = try makeTestClient(sleeps: sleeps)
-        let policy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2), retryableStatuses: [503])
-        do {
-            _ = try await http.send(AzureHTTPRequest(url: "http://127.0.0.1:\(server.port)/x?secret=1"), policy: policy, deadline: farDeadline)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.kind == .connection && error.attempts == 3)
-            #expect(!error.description.contains("secret=1"))
+        try await withTestClient(sleeps: sleeps) { http in
+            let policy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2), retryableStatuses: [503])
+            do {
+                _ = try await http.send(AzureHTTPRequest(url: "http://127.0.0.1:\(server.port)/x?secret=1"), policy: policy, deadline: farDeadline)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.kind == .connection && error.attempts == 3)
+                #expect(!error.description.contains("secret=1"))
+    
         }
+    }
         #expect(server.requests.count == 3)
         await server.stop()
         try await http.shutdown()
@@ -173,13 +183,15 @@ import Testing
 
     @Test func thePastDeadlineFailsWithoutSending() async throws {
         let server = try await ScriptedServer.start(.respond(status: 200))
-        let http = try makeTestClient()
-        do {
-            _ = try await http.send(AzureHTTPRequest(url: "http://127.0.0.1:\(server.port)/"), deadline: .now - .seconds(1))
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.kind == .timedOut)
+        try await withTestClient { http in
+            do {
+                _ = try await http.send(AzureHTTPRequest(url: "http://127.0.0.1:\(server.port)/"), deadline: .now - .seconds(1))
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.kind == .timedOut)
+    
         }
+    }
         #expect(server.requests.isEmpty)
         await server.stop()
         try await http.shutdown()
@@ -188,14 +200,16 @@ import Testing
     @Test func aTLSFailureIsNotRetried() async throws {
         // A plain-HTTP server spoken to over https: the handshake fails and must not be re-dialled.
         let server = try await ScriptedServer.start(.respond(status: 200))
-        let http = try makeTestClient()
-        do {
-            _ = try await http.send(AzureHTTPRequest(url: "https://127.0.0.1:\(server.port)/"), deadline: .now + .seconds(10))
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.attempts == 1)
-            #expect(error.kind == .tls || error.kind == .connection)
+        try await withTestClient { http in
+            do {
+                _ = try await http.send(AzureHTTPRequest(url: "https://127.0.0.1:\(server.port)/"), deadline: .now + .seconds(10))
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.attempts == 1)
+                #expect(error.kind == .tls || error.kind == .connection)
+    
         }
+    }
         await server.stop()
         try await http.shutdown()
     }

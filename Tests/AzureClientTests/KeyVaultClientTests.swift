@@ -24,17 +24,32 @@ import Testing
         }
     }
 
-    func harness(_ replies: [ScriptedServer.Responder], scope: String = "http://vault.test/.default") async throws -> Harness {
+    /// Runs `body` against a fresh server and client, and always shuts both down (AsyncHTTPClient traps on
+    /// a client released without `shutdown()`).
+    func withHarness(_ replies: [ScriptedServer.Responder], scope: String = "http://vault.test/.default", _ body: (Harness) async throws -> Void) async throws {
         let server = try await ScriptedServer.start(replies)
         let sleeps = SleepRecorder()
         let http = try makeTestClient(names: [Self.host, "elsewhere.test"], sleeps: sleeps)
         let credential = CountingCredential()
         let cache = TokenCache()
-        var client = try KeyVaultClient(
+        var client: KeyVaultClient
+        do {
+            client = try KeyVaultClient(
             http: http, tokens: cache, credential: credential, vaultBaseURL: "http://\(Self.host):\(server.port)",
             scope: scope.replacingOccurrences(of: "vault.test", with: "vault.test:\(server.port)"), logger: Logger(label: "test"))
+        } catch {
+            try await http.shutdown()
+            throw error
+        }
         client.retryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(10), maxDelay: .milliseconds(40), retryableStatuses: RetryPolicy.standard.retryableStatuses)
-        return Harness(server: server, client: client, credential: credential, sleeps: sleeps, http: http, cache: cache)
+        let harness = Harness(server: server, client: client, credential: credential, sleeps: sleeps, http: http, cache: cache)
+        do {
+            try await body(harness)
+        } catch {
+            try await harness.finish()
+            throw error
+        }
+        try await harness.finish()
     }
 
     static func reply(_ status: Int, _ body: String, _ headers: [(String, String)] = []) -> ScriptedServer.Responder {
@@ -46,94 +61,94 @@ import Testing
     }
 
     @Test func latestSecretUsesTheTrailingSlashBearerTokenAndUserAgent() async throws {
-        let h = try await harness([{ _, port in .respond(status: 200, body: secretJSON(port)) }])
-        let secret = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
-        #expect(secret.value == "s3cr3t-value")
-        #expect(secret.version == version)
-        #expect(secret.attributes?.created == 1_700_000_000)
-        #expect(!secret.description.contains("s3cr3t"))
-        let request = try #require(h.server.requests.first)
-        #expect(request.uri == "/secrets/db/?api-version=7.4")
-        #expect(request.header("Authorization") == "Bearer token-1")
-        #expect(request.header("User-Agent") == "secrets-store-csi-driver-provider-azure-swift/0.0.1-test e2e")
-        try await h.finish()
+        try await withHarness([{ _, port in .respond(status: 200, body: secretJSON(port)) }]) { h in
+            let secret = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
+            #expect(secret.value == "s3cr3t-value")
+            #expect(secret.version == version)
+            #expect(secret.attributes?.created == 1_700_000_000)
+            #expect(!secret.description.contains("s3cr3t"))
+            let request = try #require(h.server.requests.first)
+            #expect(request.uri == "/secrets/db/?api-version=7.4")
+            #expect(request.header("Authorization") == "Bearer token-1")
+            #expect(request.header("User-Agent") == "secrets-store-csi-driver-provider-azure-swift/0.0.1-test e2e")
+        }
     }
 
     @Test func aSpecificVersionIsInThePath() async throws {
-        let h = try await harness([{ _, port in .respond(status: 200, body: secretJSON(port)) }])
-        _ = try await h.client.getSecret(name: "db", version: version, deadline: farDeadline)
-        #expect(h.server.requests.first?.uri == "/secrets/db/\(version)?api-version=7.4")
-        try await h.finish()
+        try await withHarness([{ _, port in .respond(status: 200, body: secretJSON(port)) }]) { h in
+            _ = try await h.client.getSecret(name: "db", version: version, deadline: farDeadline)
+            #expect(h.server.requests.first?.uri == "/secrets/db/\(version)?api-version=7.4")
+        }
     }
 
     @Test func a503IsRetried() async throws {
-        let h = try await harness([Self.reply(503, "{}"), { _, port in .respond(status: 200, body: secretJSON(port)) }])
-        _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
-        #expect(h.server.requests.count == 2)
-        #expect(h.sleeps.recorded.count == 1 && h.sleeps.recorded[0] <= .milliseconds(10))
-        #expect(h.credential.fetches == 1)
-        try await h.finish()
+        try await withHarness([Self.reply(503, "{}"), { _, port in .respond(status: 200, body: secretJSON(port)) }]) { h in
+            _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
+            #expect(h.server.requests.count == 2)
+            #expect(h.sleeps.recorded.count == 1 && h.sleeps.recorded[0] <= .milliseconds(10))
+            #expect(h.credential.fetches == 1)
+        }
     }
 
     @Test func a429HonoursRetryAfter() async throws {
         let throttled = #"{"error":{"code":"Throttled","message":"Request was not processed because too many requests were received."}}"#
-        let h = try await harness([Self.reply(429, throttled, [("Retry-After", "1")]), { _, port in .respond(status: 200, body: secretJSON(port)) }])
-        _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
-        #expect(h.sleeps.recorded == [.seconds(1)])
-        try await h.finish()
+        try await withHarness([Self.reply(429, throttled, [("Retry-After", "1")]), { _, port in .respond(status: 200, body: secretJSON(port)) }]) { h in
+            _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
+            #expect(h.sleeps.recorded == [.seconds(1)])
+        }
     }
 
     @Test func aRetryAfterBeyondTheDeadlineEndsRetriesAtOnce() async throws {
         let throttled = #"{"error":{"code":"Throttled","message":"too many requests"}}"#
-        let h = try await harness([Self.reply(429, throttled, [("Retry-After", "100")])])
-        do {
-            _ = try await h.client.getSecret(name: "db", version: "", deadline: .now + .seconds(5))
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.status == 429 && error.code == "Throttled")
+        try await withHarness([Self.reply(429, throttled, [("Retry-After", "100")])]) { h in
+            do {
+                _ = try await h.client.getSecret(name: "db", version: "", deadline: .now + .seconds(5))
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.status == 429 && error.code == "Throttled")
+            }
+            #expect(h.server.requests.count == 1)
+            #expect(h.sleeps.recorded.isEmpty)
         }
-        #expect(h.server.requests.count == 1)
-        #expect(h.sleeps.recorded.isEmpty)
-        try await h.finish()
     }
 
     @Test func attemptsAreBounded() async throws {
-        let h = try await harness([Self.reply(500, "{}")])
-        await #expect(throws: KeyVaultError.self) { try await h.client.getSecret(name: "db", version: "", deadline: farDeadline) }
-        #expect(h.server.requests.count == 4)
-        #expect(h.sleeps.recorded.count == 3)
-        try await h.finish()
+        try await withHarness([Self.reply(500, "{}")]) { h in
+            await #expect(throws: KeyVaultError.self) { try await h.client.getSecret(name: "db", version: "", deadline: farDeadline) }
+            #expect(h.server.requests.count == 4)
+            #expect(h.sleeps.recorded.count == 3)
+        }
     }
 
     @Test(arguments: [400, 403, 404])
     func clientErrorsAreNotRetried(status: Int) async throws {
         let body = #"{"error":{"code":"SecretNotFound","message":"A secret with (name/id) db was not found in this key vault."}}"#
-        let h = try await harness([Self.reply(status, body)])
-        do {
-            _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.kind == .service)
-            #expect(error.status == status)
-            #expect(error.code == "SecretNotFound")
-            #expect(error.objectKind == .secrets && error.objectName == "db" && error.objectVersion == "")
-            #expect(error.reason == "status \(status), code SecretNotFound: A secret with (name/id) db was not found in this key vault.")
-            #expect(!error.reason.contains("token-1"))
+        try await withHarness([Self.reply(status, body)]) { h in
+            do {
+                _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.kind == .service)
+                #expect(error.status == status)
+                #expect(error.code == "SecretNotFound")
+                #expect(error.objectKind == .secrets && error.objectName == "db" && error.objectVersion == "")
+                #expect(error.reason == "status \(status), code SecretNotFound: A secret with (name/id) db was not found in this key vault.")
+                #expect(!error.reason.contains("token-1"))
+            }
+            #expect(h.server.requests.count == 1)
         }
-        #expect(h.server.requests.count == 1)
-        try await h.finish()
     }
 
     @Test func innerErrorCodeIsKept() async throws {
         let body = #"{"error":{"code":"Forbidden","message":"Caller is not authorized to perform action on resource.","innererror":{"code":"ForbiddenByRbac"}}}"#
-        let h = try await harness([Self.reply(403, body)])
-        do {
-            _ = try await h.client.getKey(name: "k", version: "", deadline: farDeadline)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.reason == "status 403, code Forbidden (ForbiddenByRbac): Caller is not authorized to perform action on resource.")
+        try await withHarness([Self.reply(403, body)]) { h in
+            do {
+                _ = try await h.client.getKey(name: "k", version: "", deadline: farDeadline)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.reason == "status 403, code Forbidden (ForbiddenByRbac): Caller is not authorized to perform action on resource.")
+            }
         }
-        try await h.finish()
     }
 
     @Test func a401ChallengeEvictsAndRetriesOnceForTheChallengedScope() async throws {
@@ -143,11 +158,11 @@ import Testing
                 headers: [("WWW-Authenticate", #"Bearer authorization="https://login.windows.net/tenant", resource="http://vault.test:\#(port)""#)],
                 body: #"{"error":{"code":"Unauthorized","message":"AKV10022: Invalid audience."}}"#)
         }
-        let h = try await harness([challenge, { _, port in .respond(status: 200, body: secretJSON(port)) }], scope: "http://wrong.test/.default")
-        _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
-        #expect(h.credential.scopes == ["http://wrong.test:\(h.server.port)/.default", "http://vault.test:\(h.server.port)/.default"])
-        #expect(h.server.requests.map { $0.header("Authorization") } == ["Bearer token-1", "Bearer token-2"])
-        try await h.finish()
+        try await withHarness([challenge, { _, port in .respond(status: 200, body: secretJSON(port)) }], scope: "http://wrong.test/.default") { h in
+            _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
+            #expect(h.credential.scopes == ["http://wrong.test:\(h.server.port)/.default", "http://vault.test:\(h.server.port)/.default"])
+            #expect(h.server.requests.map { $0.header("Authorization") } == ["Bearer token-1", "Bearer token-2"])
+        }
     }
 
     @Test func aSecond401IsAnError() async throws {
@@ -156,129 +171,130 @@ import Testing
                 status: 401, headers: [("WWW-Authenticate", #"Bearer authorization="https://login.windows.net/t", resource="http://vault.test:\#(port)""#)],
                 body: #"{"error":{"code":"Unauthorized","message":"[TokenExpired] Error validating token: 'S2S12086'."}}"#)
         }
-        let h = try await harness([challenge])
-        do {
-            _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.status == 401 && error.code == "Unauthorized")
+        try await withHarness([challenge]) { h in
+            do {
+                _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.status == 401 && error.code == "Unauthorized")
+            }
+            #expect(h.server.requests.count == 2)
+            #expect(h.credential.fetches == 2)
         }
-        #expect(h.server.requests.count == 2)
-        #expect(h.credential.fetches == 2)
-        try await h.finish()
     }
 
     @Test func aChallengeForAnotherDomainIsRefused() async throws {
-        let h = try await harness([
+        try await withHarness([
             Self.reply(401, "{}", [("WWW-Authenticate", #"Bearer authorization="https://login.windows.net/t", resource="https://evil.example""#)])
-        ])
-        do {
-            _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.kind == .challengeRejected)
-            #expect(error.reason.contains("doesn't match the requested domain"))
+        ]) { h in
+            do {
+                _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.kind == .challengeRejected)
+                #expect(error.reason.contains("doesn't match the requested domain"))
+            }
+            #expect(h.credential.fetches == 1)
         }
-        #expect(h.credential.fetches == 1)
-        try await h.finish()
     }
 
     @Test func versionListingFollowsNextLinkAndSortsNewestFirst() async throws {
-        let h = try await harness([
+        try await withHarness([
             { _, port in
                 .respond(status: 200, body: #"{"value":[{"id":"https://\#(Self.host)/secrets/db/aaa","attributes":{"enabled":true,"created":100}}],"nextLink":"http://\#(Self.host):\#(port)/secrets/db/versions?api-version=7.4&$skiptoken=p2"}"#)
             },
             { _, port in .respond(status: 200, body: #"{"value":[],"nextLink":"http://\#(Self.host):\#(port)/secrets/db/versions?api-version=7.4&$skiptoken=p3"}"#) },
             Self.reply(200, #"{"value":[{"id":"https://\#(Self.host)/secrets/db/bbb","attributes":{"enabled":false,"created":200}}],"nextLink":null}"#),
-        ])
-        let versions = try await h.client.listVersions(kind: .secrets, name: "db", deadline: farDeadline)
-        #expect(versions.map(\.version) == ["bbb", "aaa"])
-        #expect(versions.map(\.enabled) == [false, true])
-        #expect(h.server.requests.map(\.uri) == [
-            "/secrets/db/versions?api-version=7.4", "/secrets/db/versions?api-version=7.4&$skiptoken=p2",
-            "/secrets/db/versions?api-version=7.4&$skiptoken=p3",
-        ])
-        #expect(h.credential.fetches == 1)
-        try await h.finish()
+        ]) { h in
+            let versions = try await h.client.listVersions(kind: .secrets, name: "db", deadline: farDeadline)
+            #expect(versions.map(\.version) == ["bbb", "aaa"])
+            #expect(versions.map(\.enabled) == [false, true])
+            #expect(h.server.requests.map(\.uri) == [
+                "/secrets/db/versions?api-version=7.4", "/secrets/db/versions?api-version=7.4&$skiptoken=p2",
+                "/secrets/db/versions?api-version=7.4&$skiptoken=p3",
+            ])
+            #expect(h.credential.fetches == 1)
+        }
     }
 
     @Test func keyListingsUseKid() async throws {
-        let h = try await harness([Self.reply(200, #"{"value":[{"kid":"https://v/keys/k/ccc","attributes":{"created":5}}]}"#)])
-        let versions = try await h.client.listVersions(kind: .keys, name: "k", deadline: farDeadline)
-        #expect(versions == [VersionItem(version: "ccc", id: "https://v/keys/k/ccc", enabled: nil, created: 5)])
-        try await h.finish()
+        try await withHarness([Self.reply(200, #"{"value":[{"kid":"https://v/keys/k/ccc","attributes":{"created":5}}]}"#)]) { h in
+            let versions = try await h.client.listVersions(kind: .keys, name: "k", deadline: farDeadline)
+            #expect(versions == [VersionItem(version: "ccc", id: "https://v/keys/k/ccc", enabled: nil, created: 5)])
+        }
     }
 
     @Test(arguments: ["http://elsewhere.test:PORT/secrets/db/versions?x=1", "https://myvault.vault.test:PORT/secrets/db/versions", "http://myvault.vault.test:1/secrets/db/versions"])
     func aNextLinkOffTheVaultIsRefused(link: String) async throws {
-        let h = try await harness([
+        try await withHarness([
             { _, port in .respond(status: 200, body: #"{"value":[],"nextLink":"\#(link.replacingOccurrences(of: "PORT", with: "\(port)"))"}"#) }
-        ])
-        do {
-            _ = try await h.client.listVersions(kind: .secrets, name: "db", deadline: farDeadline)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.kind == .invalidNextLink)
+        ]) { h in
+            do {
+                _ = try await h.client.listVersions(kind: .secrets, name: "db", deadline: farDeadline)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.kind == .invalidNextLink)
+            }
+            #expect(h.server.requests.count == 1)
         }
-        #expect(h.server.requests.count == 1)
-        try await h.finish()
     }
 
     @Test func aRepeatingNextLinkIsRefused() async throws {
-        let h = try await harness([{ _, port in .respond(status: 200, body: #"{"value":[],"nextLink":"http://\#(Self.host):\#(port)/secrets/db/versions?api-version=7.4"}"#) }])
-        await #expect(throws: KeyVaultError.self) { try await h.client.listVersions(kind: .secrets, name: "db", deadline: farDeadline) }
-        try await h.finish()
+        try await withHarness([{ _, port in .respond(status: 200, body: #"{"value":[],"nextLink":"http://\#(Self.host):\#(port)/secrets/db/versions?api-version=7.4"}"#) }]) { h in
+            await #expect(throws: KeyVaultError.self) { try await h.client.listVersions(kind: .secrets, name: "db", deadline: farDeadline) }
+        }
     }
 
     @Test func malformedBundlesNameWhatIsWrongWithoutQuotingValues() async throws {
-        let h = try await harness([
+        try await withHarness([
             Self.reply(200, #"{"id":"https://v/secrets/db/1","contentType":"text/plain"}"#),
             Self.reply(200, #"{"value":"hunter2-secret","id":42}"#),
             Self.reply(200, #"{"value":"hunter2-secret", "#),
             Self.reply(200, #"{"key":{"kid":"k"}}"#),
-        ])
-        let reasons = await [
-            { () async -> String in do { _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline); return "" } catch { return error.reason } }(),
-            { () async -> String in do { _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline); return "" } catch { return error.reason } }(),
-            { () async -> String in do { _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline); return "" } catch { return error.reason } }(),
-            { () async -> String in do { _ = try await h.client.getKey(name: "k", version: "", deadline: farDeadline); return "" } catch { return error.reason } }(),
-        ]
-        #expect(reasons == [
-            "malformed secret bundle from Key Vault: missing field \"value\"",
-            "malformed secret bundle from Key Vault: id is not a string",
-            "malformed secret bundle from Key Vault: not valid JSON",
-            "malformed key bundle from Key Vault: missing field \"kty\" in key",
-        ])
-        #expect(reasons.allSatisfy { !$0.contains("hunter2") })
-        try await h.finish()
+        ]) { h in
+            func reason(_ read: () async throws(KeyVaultError) -> Void) async -> String {
+                do { try await read(); return "" } catch { return error.reason }
+            }
+            var reasons: [String] = []
+            for _ in 0..<3 { reasons.append(await reason { () throws(KeyVaultError) in _ = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline) }) }
+            reasons.append(await reason { () throws(KeyVaultError) in _ = try await h.client.getKey(name: "k", version: "", deadline: farDeadline) })
+            #expect(reasons == [
+                "malformed secret bundle from Key Vault: missing field \"value\"",
+                "malformed secret bundle from Key Vault: id is not a string",
+                "malformed secret bundle from Key Vault: not valid JSON",
+                "malformed key bundle from Key Vault: missing field \"kty\" in key",
+            ])
+            #expect(reasons.allSatisfy { !$0.contains("hunter2") })
+        }
     }
 
     @Test func certificatesAndKeysDecode() async throws {
-        let h = try await harness([
+        try await withHarness([
             Self.reply(200, #"{"id":"https://v/certificates/c/v1","kid":"https://v/keys/c/v1","sid":"https://v/secrets/c/v1","x5t":"abc","cer":"MIIB","attributes":{"enabled":true}}"#),
             Self.reply(200, #"{"key":{"kid":"https://v/keys/k/v2","kty":"EC","crv":"P-256","x":"eA","y":"eQ","key_ops":["sign"]},"attributes":{"enabled":true}}"#),
-        ])
-        let certificate = try await h.client.getCertificate(name: "c", version: "v1", deadline: farDeadline)
-        #expect(certificate.cer == "MIIB" && certificate.sid == "https://v/secrets/c/v1" && certificate.version == "v1")
-        let key = try await h.client.getKey(name: "k", version: "", deadline: farDeadline)
-        #expect(key.key.crv == "P-256" && key.key.keyOps == ["sign"] && key.version == "v2")
-        #expect(h.server.requests.map(\.uri) == ["/certificates/c/v1?api-version=7.4", "/keys/k/?api-version=7.4"])
-        try await h.finish()
+        ]) { h in
+            let certificate = try await h.client.getCertificate(name: "c", version: "v1", deadline: farDeadline)
+            #expect(certificate.cer == "MIIB" && certificate.sid == "https://v/secrets/c/v1" && certificate.version == "v1")
+            let key = try await h.client.getKey(name: "k", version: "", deadline: farDeadline)
+            #expect(key.key.crv == "P-256" && key.key.keyOps == ["sign"] && key.version == "v2")
+            #expect(h.server.requests.map(\.uri) == ["/certificates/c/v1?api-version=7.4", "/keys/k/?api-version=7.4"])
+        }
     }
 
-    @Test func invalidVaultNamesAreRefused() throws {
-        let http = try makeTestClient()
-        #expect(throws: KeyVaultError.self) {
-            try KeyVaultClient(
-                http: http, tokens: TokenCache(), credential: CountingCredential(),
-                environment: .init(name: "x", activeDirectoryEndpoint: "https://l/", keyVaultEndpoint: "https://vault.azure.net/", keyVaultDNSSuffix: "vault.azure.net"),
-                vaultName: "evil.com/#", logger: Logger(label: "t"))
+    @Test func invalidVaultNamesAreRefused() async throws {
+        try await withTestClient { http in
+            #expect(throws: KeyVaultError.self) {
+                try KeyVaultClient(
+                    http: http, tokens: TokenCache(), credential: CountingCredential(),
+                    environment: .init(name: "x", activeDirectoryEndpoint: "https://l/", keyVaultEndpoint: "https://vault.azure.net/", keyVaultDNSSuffix: "vault.azure.net"),
+                    vaultName: "evil.com/#", logger: Logger(label: "t"))
+            }
         }
     }
 
     @Test func authenticationFailuresCarryTheAuthError() async throws {
         let server = try await ScriptedServer.start(.respond(status: 200, body: "{}"))
-        let http = try makeTestClient(names: [Self.host])
+        try await withTestClient(names: [Self.host]) { http in
         let failing = CountingCredential(failure: AuthError(kind: .rejected, mode: .servicePrincipal, status: 401, errorCode: "invalid_client", description: "ClientSecretCredential authentication failed"))
         let client = try KeyVaultClient(http: http, tokens: TokenCache(), credential: failing, vaultBaseURL: "http://\(Self.host):\(server.port)", scope: "s", logger: Logger(label: "t"))
         do {
@@ -287,9 +303,9 @@ import Testing
         } catch {
             #expect(error.kind == .authentication && error.authError?.errorCode == "invalid_client")
         }
+        }
         #expect(server.requests.isEmpty)
         await server.stop()
-        try await http.shutdown()
     }
 }
 

@@ -12,6 +12,19 @@ func makeTestClient(names: [String] = [], sleeps: SleepRecorder = SleepRecorder(
     return try AzureHTTPClient(settings: settings, logger: Logger(label: "test"), sleep: { duration in sleeps.record(duration) })
 }
 
+/// Runs `body` with a test client and always shuts it down (AsyncHTTPClient traps on a client released
+/// without `shutdown()`).
+func withTestClient(names: [String] = [], sleeps: SleepRecorder = SleepRecorder(), _ body: (AzureHTTPClient) async throws -> Void) async throws {
+    let http = try makeTestClient(names: names, sleeps: sleeps)
+    do {
+        try await body(http)
+    } catch {
+        try await http.shutdown()
+        throw error
+    }
+    try await http.shutdown()
+}
+
 final class SleepRecorder: Sendable {
     private let waits = Mutex<[Duration]>([])
     func record(_ duration: Duration) { waits.withLock { $0.append(duration) } }

@@ -111,46 +111,50 @@ import Testing
 @Suite struct CacheKeyTests {
     let environment = CloudName.azurePublicCloud.builtInEnvironment!
 
-    @Test func differentServiceAccountTokensNeverShare() throws {
-        let http = try makeTestClient()
-        let a = try WorkloadIdentityCredential(environment: environment, tenantID: "t", clientID: "c", serviceAccountToken: fakeJWT(exp: 1, subject: "a"), http: http)
-        let b = try WorkloadIdentityCredential(environment: environment, tenantID: "t", clientID: "c", serviceAccountToken: fakeJWT(exp: 1, subject: "b"), http: http)
-        let a2 = try WorkloadIdentityCredential(environment: environment, tenantID: "t", clientID: "c", serviceAccountToken: fakeJWT(exp: 1, subject: "a"), http: http)
-        #expect(a.identity != b.identity)
-        #expect(a.identity == a2.identity)
-    }
-
-    @Test func aChangedClientSecretIsANewIdentity() throws {
-        let http = try makeTestClient()
-        let old = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c", clientSecret: "old-secret", http: http)
-        let new = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c", clientSecret: "new-secret", http: http)
-        #expect(old.identity != new.identity)
-        #expect(!old.identity.description.contains("old-secret"))
-        #expect(!old.identity.materialDigest.contains("old-secret"))
-    }
-
-    @Test func everyCallerAttributeIsPartOfTheKey() throws {
-        let http = try makeTestClient()
-        let base = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c", clientSecret: "s", http: http).identity
-        let otherTenant = try ServicePrincipalCredential(environment: environment, tenantID: "t2", clientID: "c", clientSecret: "s", http: http).identity
-        let otherClient = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c2", clientSecret: "s", http: http).identity
-        let otherCloud = try ServicePrincipalCredential(
-            environment: CloudName.azureChinaCloud.builtInEnvironment!, tenantID: "t", clientID: "c", clientSecret: "s", http: http).identity
-        #expect(Set([base, otherTenant, otherClient, otherCloud]).count == 4)
-        let podA = try PodIdentityCredential(podName: "ab", podNamespace: "c", http: http).identity
-        let podB = try PodIdentityCredential(podName: "a", podNamespace: "bc", http: http).identity
-        #expect(podA != podB)
-        let system = ManagedIdentityCredential(userAssignedClientID: nil, http: http).identity
-        let user = ManagedIdentityCredential(userAssignedClientID: "uami", http: http).identity
-        #expect(system != user)
-    }
-
-    @Test func invalidTenantsAreRefused() throws {
-        let http = try makeTestClient()
-        #expect(throws: AuthError.self) {
-            try ServicePrincipalCredential(environment: environment, tenantID: "evil.com/x?", clientID: "c", clientSecret: "s", http: http)
+    @Test func differentServiceAccountTokensNeverShare() async throws {
+        try await withTestClient { http in
+            let a = try WorkloadIdentityCredential(environment: environment, tenantID: "t", clientID: "c", serviceAccountToken: fakeJWT(exp: 1, subject: "a"), http: http)
+            let b = try WorkloadIdentityCredential(environment: environment, tenantID: "t", clientID: "c", serviceAccountToken: fakeJWT(exp: 1, subject: "b"), http: http)
+            let a2 = try WorkloadIdentityCredential(environment: environment, tenantID: "t", clientID: "c", serviceAccountToken: fakeJWT(exp: 1, subject: "a"), http: http)
+            #expect(a.identity != b.identity)
+            #expect(a.identity == a2.identity)
         }
-        #expect(throws: AuthError.self) { try PodIdentityCredential(podName: "a\r\nx: y", podNamespace: "n", http: http) }
+    }
+
+    @Test func aChangedClientSecretIsANewIdentity() async throws {
+        try await withTestClient { http in
+            let old = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c", clientSecret: "old-secret", http: http)
+            let new = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c", clientSecret: "new-secret", http: http)
+            #expect(old.identity != new.identity)
+            #expect(!old.identity.description.contains("old-secret"))
+            #expect(!old.identity.materialDigest.contains("old-secret"))
+        }
+    }
+
+    @Test func everyCallerAttributeIsPartOfTheKey() async throws {
+        try await withTestClient { http in
+            let base = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c", clientSecret: "s", http: http).identity
+            let otherTenant = try ServicePrincipalCredential(environment: environment, tenantID: "t2", clientID: "c", clientSecret: "s", http: http).identity
+            let otherClient = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c2", clientSecret: "s", http: http).identity
+            let otherCloud = try ServicePrincipalCredential(
+                environment: CloudName.azureChinaCloud.builtInEnvironment!, tenantID: "t", clientID: "c", clientSecret: "s", http: http).identity
+            #expect(Set([base, otherTenant, otherClient, otherCloud]).count == 4)
+            let podA = try PodIdentityCredential(podName: "ab", podNamespace: "c", http: http).identity
+            let podB = try PodIdentityCredential(podName: "a", podNamespace: "bc", http: http).identity
+            #expect(podA != podB)
+            let system = ManagedIdentityCredential(userAssignedClientID: nil, http: http).identity
+            let user = ManagedIdentityCredential(userAssignedClientID: "uami", http: http).identity
+            #expect(system != user)
+        }
+    }
+
+    @Test func invalidTenantsAreRefused() async throws {
+        try await withTestClient { http in
+            #expect(throws: AuthError.self) {
+                try ServicePrincipalCredential(environment: environment, tenantID: "evil.com/x?", clientID: "c", clientSecret: "s", http: http)
+            }
+            #expect(throws: AuthError.self) { try PodIdentityCredential(podName: "a\r\nx: y", podNamespace: "n", http: http) }
+        }
     }
 
     @Test func identityBindingIsRejectedClearly() {

@@ -8,9 +8,9 @@ sys.path.insert(0, os.path.join(HERE, "gen"))
 sys.path.insert(0, HERE)
 
 from driver_client import DriverClient  # noqa: E402
+from provider_process import ProviderProcess  # noqa: E402
 
 pytest_plugins = ["fakeazure.pytest_fixtures"]
-from provider_process import ProviderProcess  # noqa: E402
 
 
 @pytest.fixture
@@ -36,5 +36,27 @@ def provider(start_provider):
 @pytest.fixture
 def client(provider):
     c = DriverClient(provider.socket_path)
+    yield c
+    c.close()
+
+
+def fake_azure_flags(fake_azure, *extra):
+    """Points a provider at the fakes the way a cluster behind an egress proxy is set up: proxy variables,
+    an extra trusted CA, the NMI port. No test-only switch."""
+    env = {"HTTPS_PROXY": fake_azure.proxy_url, "HTTP_PROXY": fake_azure.proxy_url, "NO_PROXY": ""}
+    args = (f"--extra-ca-bundle={fake_azure.ca_bundle}", f"--nmi-port={fake_azure.nmi_port}", *extra)
+    return args, env
+
+
+@pytest.fixture
+def azure_provider(fake_azure, start_provider):
+    """A provider wired to the fake Azure services (default flags)."""
+    args, env = fake_azure_flags(fake_azure)
+    return start_provider(*args, env=env)
+
+
+@pytest.fixture
+def azure_client(azure_provider):
+    c = DriverClient(azure_provider.socket_path)
     yield c
     c.close()

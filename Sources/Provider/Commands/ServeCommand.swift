@@ -1,5 +1,7 @@
 import ArgumentParser
+import AzureAuth
 import AzureCloud
+import AzureHTTP
 import Logging
 import MountPipeline
 import ProviderServer
@@ -38,6 +40,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("nmi-port"), help: "Port of aad-pod-identity's NMI on localhost, for usePodIdentity.")
     var nmiPort: Int = 2579
+
+    @Option(name: .customLong("extra-ca-bundle"), help: "PEM file of CA certificates trusted in addition to the system roots (Azure Stack Hub, TLS-inspecting proxies). SSL_CERT_FILE and SSL_CERT_DIR are honoured too.")
+    var extraCABundle: String?
+
+    @Option(name: .customLong("custom-user-agent"), help: "Appended to the User-Agent of requests to Azure.")
+    var customUserAgent: String?
 
     @Option(name: .customLong("mount-timeout"), help: "The longest one mount may take (Go duration).")
     var mountTimeout: GoDuration = GoDuration(argument: "90s")!
@@ -81,13 +89,29 @@ struct ServeCommand: AsyncParsableCommand {
             endpoint: try UnixSocketEndpoint(parsing: endpoint), healthzPort: healthzPort, healthzPath: healthzPath,
             healthzTimeout: healthzTimeout.duration, shutdownGracePeriod: shutdownGracePeriod.duration)
         logger.info("starting", metadata: ["version": "\(ProviderInfo.version)", "endpoint": "\(endpoint)"])
+        let http: AzureHTTPClient
         do {
-            try await ProviderServer.run(configuration: configuration, pipeline: MountPipeline(settings: settings, logger: logger), logger: logger)
-        } catch let error as EndpointError {
-            logger.critical("cannot listen", metadata: ["error": "\(error)"])
-            throw ExitCode.failure
+            // One pooled client for the process: connections to Entra ID and Key Vault are reused across mounts.
+            http = try AzureHTTPClient(
+                settings: HTTPClientSettings(
+                    userAgent: HTTPClientSettings.userAgent(version: ProviderInfo.version, custom: customUserAgent),
+                    extraCABundlePath: extraCABundle),
+                logger: logger)
         } catch {
-            logger.critical("provider failed", metadata: ["error": "\(error)"])
+            logger.critical("cannot configure HTTPS", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+        let pipeline = MountPipeline(settings: settings, http: http, tokens: TokenCache(logger: logger), logger: logger)
+        var failure: (any Error)?
+        do {
+            try await ProviderServer.run(configuration: configuration, pipeline: pipeline, logger: logger)
+        } catch {
+            failure = error
+        }
+        try? await http.shutdown()
+        if let failure {
+            let what = failure is EndpointError ? "cannot listen" : "provider failed"
+            logger.critical("\(what)", metadata: ["error": "\(failure)"])
             throw ExitCode.failure
         }
     }

@@ -1,0 +1,54 @@
+import KeyVaultClient
+import KeyVaultContent
+import ProviderParameters
+
+/// Converts Key Vault answers into the files and object versions the Go provider would answer with.
+struct FileAssembler: Sendable {
+    let options: ContentOptions
+    let defaultFileMode: Int32
+
+    func files(for object: KeyVaultObject, fetched: [FetchedVersion]) throws(MountError) -> ([MountedFile], [ObjectVersion]) {
+        var files: [MountedFile] = []
+        var versions: [ObjectVersion] = []
+        let mode = object.filePermission ?? defaultFileMode
+        for entry in fetched {
+            let id = idOf(entry.bundle)
+            let version = KeyVaultContent.objectVersion(fromID: id)
+            let converted: [ConvertedFile]
+            do {
+                converted = try convert(entry.bundle, object: object)
+            } catch {
+                throw MountErrorMapping.content(error, object: object, version: version)
+            }
+            let path = object.path(historyIndex: entry.historyIndex)
+            let objectID = object.id(historyIndex: entry.historyIndex)
+            for file in converted {
+                files.append(MountedFile(path: path + file.suffix, mode: mode, contents: file.contents))
+                versions.append(ObjectVersion(id: objectID, version: version))
+            }
+        }
+        return (files, versions)
+    }
+
+    private func convert(_ bundle: FetchedBundle, object: KeyVaultObject) throws(ContentError) -> [ConvertedFile] {
+        switch bundle {
+        case .secret(let secret):
+            return try KeyVaultContent.secretFiles(
+                value: secret.value, contentType: secret.contentType, isCertificateBacked: secret.kid != nil,
+                format: object.format, encoding: object.encoding, options: options)
+        case .key(let key):
+            let jwk = key.key
+            return [ConvertedFile(suffix: "", contents: try KeyVaultContent.publicKeyPEM(kty: jwk.kty, crv: jwk.crv, n: jwk.n, e: jwk.e, x: jwk.x, y: jwk.y))]
+        case .certificate(let certificate):
+            return [ConvertedFile(suffix: "", contents: try KeyVaultContent.certificatePEM(cer: certificate.cer))]
+        }
+    }
+
+    private func idOf(_ bundle: FetchedBundle) -> String {
+        switch bundle {
+        case .secret(let secret): return secret.id
+        case .key(let key): return key.key.kid
+        case .certificate(let certificate): return certificate.id
+        }
+    }
+}
