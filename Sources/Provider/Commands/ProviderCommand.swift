@@ -12,7 +12,7 @@ struct ProviderCommand: AsyncParsableCommand {
             (`-flag`, `--flag=value`, bare booleans).
             """,
         version: ProviderInfo.version,
-        subcommands: [ServeCommand.self, VersionCommand.self],
+        subcommands: [ServeCommand.self, VersionCommand.self, LintCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
 
