@@ -130,9 +130,11 @@ let package = Package(
         .testTarget(
             name: "AzureClientTests",
             dependencies: [
-                "AzureHTTP", "AzureAuth", "KeyVaultClient",
+                "AzureHTTP", "AzureAuth", "KeyVaultClient", "AzureCloud",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(name: "ProviderServerTests", dependencies: ["ProviderServer", "MountPipeline", "Provider"]),

@@ -3,7 +3,7 @@ import Foundation
 
 /// VM / VMSS managed identity through the Instance Metadata Service: system-assigned, or user-assigned
 /// selected by client id (the Go provider's `userAssignedIdentityID`). Plain HTTP to a link-local address.
-public struct ManagedIdentityCredential: TokenCredential {
+public struct ManagedIdentityCredential: TokenCredential, CustomStringConvertible {
     public static let imdsEndpoint = "http://169.254.169.254"
     static let apiVersion = "2018-02-01"
 

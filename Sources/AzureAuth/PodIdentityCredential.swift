@@ -3,7 +3,7 @@ import Foundation
 
 /// aad-pod-identity (deprecated): the node's NMI hands out the token of the identity bound to the pod,
 /// recognising the pod by the `podname` and `podns` headers. Plain HTTP to localhost.
-public struct PodIdentityCredential: TokenCredential {
+public struct PodIdentityCredential: TokenCredential, CustomStringConvertible {
     public static let defaultPort = 2579
 
     public let identity: CredentialIdentity
@@ -11,8 +11,9 @@ public struct PodIdentityCredential: TokenCredential {
     private let podNamespace: String
     private let port: Int
     private let http: AzureHTTPClient
-    /// NMI itself retries towards Entra; only transient failures of NMI are retried here.
-    public var retryPolicy: RetryPolicy = .standard
+    /// NMI retries towards Entra itself and the Go provider does not retry NMI at all; only a briefly
+    /// unavailable NMI (restarting, overloaded) is retried here. Its 400/403/404/500 answers are final.
+    public var retryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(500), maxDelay: .seconds(2), retryableStatuses: [502, 503, 504])
 
     public init(podName: String, podNamespace: String, nmiPort: Int = PodIdentityCredential.defaultPort, http: AzureHTTPClient) throws(AuthError) {
         guard !podName.isEmpty, !podNamespace.isEmpty else {

@@ -3,7 +3,7 @@ import AzureHTTP
 import Foundation
 
 /// Service principal: client id and secret from the node-publish secret (client-secret grant).
-public struct ServicePrincipalCredential: TokenCredential {
+public struct ServicePrincipalCredential: TokenCredential, CustomStringConvertible {
     public let identity: CredentialIdentity
     private let request: EntraTokenRequest
     private let clientSecret: String

@@ -28,4 +28,7 @@ public protocol TokenCredential: Sendable {
 
 extension TokenCredential {
     public func cacheKey(scope: String) -> TokenCacheKey { TokenCacheKey(identity: identity, scope: scope) }
+
+    /// Who, never the credential material: credentials hold secrets, and `"\(credential)"` must stay safe.
+    public var description: String { "\(identity.mode.credentialName)(\(identity))" }
 }

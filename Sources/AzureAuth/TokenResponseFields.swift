@@ -55,7 +55,7 @@ struct OAuthErrorFields: Decodable, Sendable {
     /// trace id, correlation id and timestamp lines that follow.
     var summary: String? {
         guard let description = errorDescription else { return nil }
-        let firstLine = description.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).first.map(String.init) ?? ""
+        let firstLine = description.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         return firstLine.isEmpty ? nil : firstLine
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// Workload identity: the pod's service-account token, issued by the driver for `api://AzureADTokenExchange`,
 /// is exchanged at Entra ID through a federated identity credential (client-assertion grant).
-public struct WorkloadIdentityCredential: TokenCredential {
+public struct WorkloadIdentityCredential: TokenCredential, CustomStringConvertible {
     public let identity: CredentialIdentity
     private let request: EntraTokenRequest
     private let serviceAccountToken: String

@@ -49,8 +49,10 @@ public final class AzureHTTPClient: Sendable {
             return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration, backgroundActivityLogger: logger)
         }
 
+        // Plain-HTTP destinations behind an HTTP proxy go through `ForwardProxyExchange`, not a pooled client.
         var proxied: [ProxyEndpoint: HTTPClient] = [:]
-        for endpoint in [proxies.httpsProxy, proxies.httpProxy].compactMap({ $0 }) where proxied[endpoint] == nil {
+        let pooledRoutes = [proxies.httpsProxy, proxies.httpProxy?.kind == .socks5 ? proxies.httpProxy : nil]
+        for endpoint in pooledRoutes.compactMap({ $0 }) where proxied[endpoint] == nil {
             proxied[endpoint] = makeClient(proxy: endpoint)
         }
         self.settings = settings
@@ -103,11 +105,11 @@ public final class AzureHTTPClient: Sendable {
                 guard retryable, attempt < policy.maxAttempts, ContinuousClock.now < deadline else { throw error }
             }
             let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter)
-            if ContinuousClock.now + delay >= deadline {
-                // Waiting would overrun the caller's deadline: report what we have now.
-                if case .success(let response) = outcome { return response }
-                if case .failure(let error) = outcome { throw error }
-            }
+            // Waiting would overrun the caller's deadline: report what we have now.
+            if ContinuousClock.now + delay >= deadline { return try outcome.get() }
+            logger.info(
+                "retrying Azure request",
+                metadata: ["request": "\(target)", "after": "\(delay)", "attempt": "\(attempt)", "outcome": "\(Self.summary(outcome))"])
             do {
                 try await sleep(delay)
             } catch {
@@ -127,7 +129,9 @@ public final class AzureHTTPClient: Sendable {
             scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
         else { throw failure(.invalidURL, "invalid URL") }
         let port = components.port ?? (scheme == "https" ? 443 : 80)
-        let client = proxies.proxy(scheme: scheme, host: host, port: port).flatMap { proxied[$0] } ?? direct
+        let proxy = proxies.proxy(scheme: scheme, host: host, port: port)
+        let forwardProxy = scheme == "http" && proxy?.kind == .http ? proxy : nil
+        let client = proxy.flatMap { proxied[$0] } ?? direct
 
         let attemptDeadline = min(deadline, ContinuousClock.now + settings.requestTimeout)
         guard ContinuousClock.now < attemptDeadline else { throw failure(.timedOut, "deadline exceeded") }
@@ -140,11 +144,16 @@ public final class AzureHTTPClient: Sendable {
         let prepared = outgoing
         let nioDeadline = NIODeadline.now() + (attemptDeadline - ContinuousClock.now).timeAmount
         let limit = settings.maxResponseBytes
-        let timeoutText = "timed out after \(settings.requestTimeout) or at the caller's deadline"
+        let timeoutText = attemptDeadline == deadline ? "deadline exceeded" : "timed out after \(settings.requestTimeout)"
         do {
             // AsyncHTTPClient's deadline stops at the response head; racing a timer bounds the body too.
             return try await withThrowingTaskGroup(of: AzureHTTPResponse?.self) { group in
                 group.addTask {
+                    if let forwardProxy {
+                        return try await ForwardProxyExchange.send(
+                            request, host: host, port: port, userAgent: self.settings.userAgent, proxy: forwardProxy,
+                            connectTimeout: self.settings.connectTimeout, maxBodyBytes: limit)
+                    }
                     let response = try await client.execute(prepared, deadline: nioDeadline, logger: self.logger)
                     let body = try await response.body.collect(upTo: limit)
                     return AzureHTTPResponse(
@@ -164,7 +173,7 @@ public final class AzureHTTPClient: Sendable {
             }
         } catch let error as AzureHTTPError {
             throw error
-        } catch is NIOTooManyBytesError {
+        } catch is NIOTooManyBytesError, is ForwardProxyExchange.ResponseTooLarge {
             throw failure(.responseTooLarge, "response body larger than \(limit) bytes")
         } catch let error as HTTPClientError {
             switch error {
@@ -185,6 +194,13 @@ public final class AzureHTTPClient: Sendable {
             throw Task.isCancelled ? failure(.cancelled, "cancelled") : failure(.timedOut, timeoutText)
         } catch {
             throw failure(.connection, "\(error)")
+        }
+    }
+
+    private static func summary(_ outcome: Result<AzureHTTPResponse, AzureHTTPError>) -> String {
+        switch outcome {
+        case .success(let response): return "status \(response.status)"
+        case .failure(let error): return error.detail
         }
     }
 

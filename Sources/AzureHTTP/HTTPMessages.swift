@@ -1,7 +1,8 @@
 import Foundation
 
-/// One request to an Azure endpoint. Headers may carry a bearer token: never log them.
-public struct AzureHTTPRequest: Sendable {
+/// One request to an Azure endpoint. Headers may carry a bearer token: `description` shows neither
+/// headers nor body.
+public struct AzureHTTPRequest: Sendable, CustomStringConvertible {
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
     public var method: Method
@@ -17,6 +18,8 @@ public struct AzureHTTPRequest: Sendable {
         self.body = body
     }
 
+    public var description: String { "\(method.rawValue) \(redactedURL)" }
+
     /// Scheme, host and path only: query strings (skip tokens, resource names) stay out of logs.
     public var redactedURL: String {
         guard let components = URLComponents(string: url) else { return "<invalid url>" }
@@ -29,8 +32,9 @@ public struct AzureHTTPRequest: Sendable {
     }
 }
 
-/// A complete response: status, headers, and a body already read (and bounded).
-public struct AzureHTTPResponse: Sendable {
+/// A complete response: status, headers, and a body already read (and bounded). The body may hold a
+/// secret or a token: `description` shows only the status and the size.
+public struct AzureHTTPResponse: Sendable, CustomStringConvertible {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
@@ -48,4 +52,6 @@ public struct AzureHTTPResponse: Sendable {
     }
 
     public var isSuccess: Bool { (200..<300).contains(status) }
+
+    public var description: String { "AzureHTTPResponse(status: \(status), \(body.count) bytes)" }
 }

@@ -16,7 +16,7 @@ struct TrustRoots {
     /// Things worth a warning (e.g. `SSL_CERT_FILE` naming a missing file, which Go ignores too).
     var warnings: [String]
 
-    /// Resolves the sources; `fileExists`/`isDirectory` are injectable so tests need no real files.
+    /// Resolves the sources; `isFile`/`isDirectory` are injectable so tests need no real files.
     static func plan(
         environment: [String: String], extraBundle: String?,
         isFile: (String) -> Bool = { TrustRoots.pathKind($0) == .file },

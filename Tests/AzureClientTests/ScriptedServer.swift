@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A loopback HTTP/1.1 server that answers requests from a script, in order, and records them.
@@ -18,6 +19,8 @@ final class ScriptedServer: Sendable {
         case respond(status: Int, headers: [(String, String)] = [], body: String = "")
         /// Close the connection without answering.
         case hangUp
+        /// Keep the connection open and never answer.
+        case silence
     }
 
     /// Builds a reply; gets the request and the server's port (for absolute links).
@@ -35,13 +38,14 @@ final class ScriptedServer: Sendable {
         self.state = Mutex((requests: [], replies: replies))
     }
 
-    /// Replies are used in order; the last one repeats.
-    static func start(_ replies: [Responder]) async throws -> ScriptedServer {
+    /// Replies are used in order; the last one repeats. With `tls`, the server speaks HTTPS.
+    static func start(_ replies: [Responder], tls: NIOSSLContext? = nil) async throws -> ScriptedServer {
         let box = Mutex<ScriptedServer?>(nil)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Handler(server: { box.withLock { $0! } }))
                 }
@@ -93,6 +97,8 @@ final class ScriptedServer: Sendable {
                 switch server().answer(request) {
                 case .hangUp:
                     context.close(promise: nil)
+                case .silence:
+                    break
                 case .respond(let status, let headers, let text):
                     var responseHeaders = HTTPHeaders(headers)
                     responseHeaders.replaceOrAdd(name: "Content-Length", value: "\(text.utf8.count)")

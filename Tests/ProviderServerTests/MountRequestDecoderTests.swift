@@ -24,7 +24,6 @@ import Testing
     }
 
     @Test(arguments: [
-        ("{", "failed to unmarshal attributes: not valid JSON"),
         ("null", "failed to unmarshal attributes: expected a JSON object of strings, got null"),
         ("\"text\"", "failed to unmarshal attributes: expected a JSON object of strings, got a string"),
         (#"{"a": ["x"]}"#, #"failed to unmarshal attributes: the value of "a" is an array, expected a string"#),
@@ -34,6 +33,16 @@ import Testing
     func malformedAttributesNameTheField(text: String, message: String) {
         #expect(throws: MountError(.invalidArgument, message)) {
             try MountRequestDecoder.decode(attributes: text, secrets: "null", permission: "420")
+        }
+    }
+
+    @Test func invalidJSONSaysWhereTheParserStopped() {
+        do {
+            _ = try MountRequestDecoder.decode(attributes: "{", secrets: "null", permission: "420")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .invalidArgument)
+            #expect(error.message.hasPrefix("failed to unmarshal attributes: not valid JSON ("))
         }
     }
 
