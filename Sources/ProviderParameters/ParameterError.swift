@@ -18,13 +18,15 @@ public struct ParameterError: Error, Sendable, Equatable, CustomStringConvertibl
         self.message = message
     }
 
-    /// The message prefixed with the object it is about, e.g.
-    /// `objects[2] (objectName "db"): objectType "secrets" is not valid, ...`.
+    /// The message prefixed with the object it is about and, when the message does not say it, the field:
+    /// `objects[2] (objectName "db"): objectType "secrets" is not valid, ...`,
+    /// `objects[0] (objectName "db"): objectAlias: file name must not contain '..'`.
     public var description: String {
-        guard let objectIndex else { return message }
+        let text = message.contains(field) ? message : "\(field): \(message)"
+        guard let objectIndex else { return text }
         if let objectName, !objectName.isEmpty {
-            return "objects[\(objectIndex)] (objectName \"\(objectName)\"): \(message)"
+            return "objects[\(objectIndex)] (objectName \"\(objectName)\"): \(text)"
         }
-        return "objects[\(objectIndex)]: \(message)"
+        return "objects[\(objectIndex)]: \(text)"
     }
 }
