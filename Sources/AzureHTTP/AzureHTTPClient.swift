@@ -16,6 +16,8 @@ public final class AzureHTTPClient: Sendable {
     private let direct: HTTPClient
     private let proxied: [ProxyEndpoint: HTTPClient]
     private let logger: Logger
+    /// The logger handed to AsyncHTTPClient: never below debug (see init).
+    private let libraryLogger: Logger
     /// Injected by tests to observe or shorten waits; production sleeps on the continuous clock.
     package let sleep: @Sendable (Duration) async throws -> Void
 
@@ -35,6 +37,11 @@ public final class AzureHTTPClient: Sendable {
         tls.additionalTrustRoots = roots.additional
         tls.certificateVerification = .fullVerification
 
+        // AsyncHTTPClient logs the first and last bytes of every body at trace level: secret values and
+        // tokens. It never gets a logger below debug, whatever -v says.
+        var libraryLogger = logger
+        libraryLogger.logLevel = max(logger.logLevel, .debug)
+
         func makeClient(proxy: ProxyEndpoint?) -> HTTPClient {
             var configuration = HTTPClient.Configuration(
                 tlsConfiguration: tls,
@@ -46,7 +53,7 @@ public final class AzureHTTPClient: Sendable {
             // client's own retry policy decides instead.
             configuration.connectionPool.retryConnectionEstablishment = false
             configuration.dnsOverride = settings.dnsOverride
-            return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration, backgroundActivityLogger: logger)
+            return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration, backgroundActivityLogger: libraryLogger)
         }
 
         // Plain-HTTP destinations behind an HTTP proxy go through `ForwardProxyExchange`, not a pooled client.
@@ -60,6 +67,7 @@ public final class AzureHTTPClient: Sendable {
         self.direct = makeClient(proxy: nil)
         self.proxied = proxied
         self.logger = logger
+        self.libraryLogger = libraryLogger
         self.sleep = sleep
         logger.debug(
             "HTTP client ready",
@@ -154,7 +162,7 @@ public final class AzureHTTPClient: Sendable {
                             request, host: host, port: port, userAgent: self.settings.userAgent, proxy: forwardProxy,
                             connectTimeout: self.settings.connectTimeout, maxBodyBytes: limit)
                     }
-                    let response = try await client.execute(prepared, deadline: nioDeadline, logger: self.logger)
+                    let response = try await client.execute(prepared, deadline: nioDeadline, logger: self.libraryLogger)
                     let body = try await response.body.collect(upTo: limit)
                     return AzureHTTPResponse(
                         status: Int(response.status.code),

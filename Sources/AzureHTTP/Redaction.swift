@@ -32,6 +32,17 @@ public enum Redaction {
     /// 40), or a 100+ character run (base64 blobs). Paths like `name/version` stay readable.
     static func looksLikeToken(_ run: String) -> Bool {
         if run.hasPrefix("eyJ") && run.filter({ $0 == "." }).count >= 2 { return true }
+        if isLabelledGUID(run) { return false }
         return run.count >= 100 || (run.count >= 40 && !run.contains("/"))
+    }
+
+    /// `appid=<guid>` or `oid=<guid>` as Key Vault's 403 names the caller: ids users need to grant access,
+    /// not credentials.
+    static func isLabelledGUID(_ run: String) -> Bool {
+        let parts = run.split(separator: "=", maxSplits: 1)
+        guard parts.count == 2, parts[0].count <= 16, parts[0].allSatisfy(\.isLetter) else { return false }
+        let guid = parts[1]
+        let groups = guid.split(separator: "-", omittingEmptySubsequences: false).map(\.count)
+        return groups == [8, 4, 4, 4, 12] && guid.allSatisfy { $0 == "-" || $0.isHexDigit }
     }
 }

@@ -112,3 +112,12 @@ import Testing
         #expect(HTTPClientSettings.userAgent(version: "1.2.3", custom: "aks/1") == "secrets-store-csi-driver-provider-azure-swift/1.2.3 aks/1")
     }
 }
+
+@Suite struct CallerIdentityRedactionTests {
+    @Test func keyVaultCallerIdsStayReadableButLongCredentialsDoNot() {
+        let text = Redaction.scrub("caller 'appid=5f1c8a2e-7d3b-4e6f-9a1c-2b3d4e5f6a7b;oid=6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d' secret=Q8x.0123456789abcdefghij0123456789abcdefghij")
+        #expect(text.contains("appid=5f1c8a2e-7d3b-4e6f-9a1c-2b3d4e5f6a7b"))
+        #expect(text.contains("oid=6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"))
+        #expect(!text.contains("0123456789abcdefghij0123456789"))
+    }
+}
