@@ -10,7 +10,11 @@ public struct MountError: Error, Sendable, Equatable, CustomStringConvertible {
         case unauthenticated
         /// An object does not exist.
         case notFound
-        /// A dependency is temporarily unavailable (throttled, 5xx, network).
+        /// Key Vault or the identity service kept throttling (429) after this provider's own retries.
+        /// Not UNAVAILABLE: the driver retries UNAVAILABLE at once, which would only add load to a
+        /// throttled vault.
+        case resourceExhausted
+        /// A dependency is temporarily unavailable (5xx, network) after this provider's own retries.
         case unavailable
         /// The mount ran out of time.
         case deadlineExceeded

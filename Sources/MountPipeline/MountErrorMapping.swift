@@ -30,7 +30,8 @@ enum MountErrorMapping {
             case 401: return .unauthenticated
             case 403: return .permissionDenied
             case 404: return .notFound
-            case 408, 429, 500...599: return .unavailable
+            case 429: return .resourceExhausted
+            case 408, 500...599: return .unavailable
             default: return .internalError
             }
         case .authentication:
@@ -49,7 +50,8 @@ enum MountErrorMapping {
         case .transport: return .unavailable
         case .invalidConfiguration: return .invalidArgument
         case .rejected:
-            if let status = error.status, status == 429 || status >= 500 { return .unavailable }
+            if error.status == 429 { return .resourceExhausted }
+            if let status = error.status, status >= 500 { return .unavailable }
             return .unauthenticated
         case .malformedResponse: return .internalError
         }

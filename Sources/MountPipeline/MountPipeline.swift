@@ -15,6 +15,7 @@ public final class MountPipeline: MountHandler {
     let http: AzureHTTPClient
     let tokens: TokenCache
     let logger: Logger
+    let deprecations = DeprecationNotices()
 
     public init(settings: PipelineSettings, http: AzureHTTPClient, tokens: TokenCache, logger: Logger) {
         self.settings = settings
@@ -34,6 +35,13 @@ public final class MountPipeline: MountHandler {
                 options: ParameterOptions(defaultCloudName: settings.defaultCloud))
         } catch {
             throw MountErrorMapping.parameters(error)
+        }
+        if case .podIdentity = parameters.identity {
+            let className = request.attributes["secretProviderClass"] ?? "(unnamed)"
+            deprecations.warnOnce(
+                class: "\(parameters.pod.namespace)/\(className)", logger: logger,
+                "usePodIdentity is deprecated: aad-pod-identity is archived upstream; move this class to workload identity",
+                metadata: ["secretProviderClass": "\(className)", "namespace": "\(parameters.pod.namespace)"])
         }
         let environment = try CloudResolver.environment(for: parameters)
         let credential: any TokenCredential

@@ -58,6 +58,7 @@ extension MountError.Kind {
         case .permissionDenied: return .permissionDenied
         case .unauthenticated: return .unauthenticated
         case .notFound: return .notFound
+        case .resourceExhausted: return .resourceExhausted
         case .unavailable: return .unavailable
         case .deadlineExceeded: return .deadlineExceeded
         case .internalError: return .internalError

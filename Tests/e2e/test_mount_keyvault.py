@@ -606,6 +606,18 @@ def test_persistent_500_is_unavailable_within_the_mount_deadline(fake_azure, fla
     assert 2 <= len(kv_requests(fake_azure)) <= 4
 
 
+def test_persistent_429_is_resource_exhausted_and_the_driver_does_not_retry_it(fake_azure, azure_client):
+    """A vault that keeps throttling: after its own retries (honouring Retry-After) the provider answers
+    RESOURCE_EXHAUSTED, which the driver's client does not retry, so a throttled vault sees one mount's
+    attempts, not three."""
+    fake_azure.inject("keyvault", "status", count=None, status=429, retry_after=0, path_contains=APP_SECRET_PATH)
+    with pytest.raises(grpc.RpcError) as error:
+        mount(azure_client, secret("app-secret"))
+    assert error.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "status 429, code Throttled" in error.value.details()
+    assert len(kv_requests(fake_azure, APP_SECRET_PATH)) == 4  # one mount's attempts, through the driver's client
+
+
 def test_hanging_key_vault_ends_at_the_mount_deadline(fake_azure, flagged_client):
     """A Key Vault that never answers: the mount ends with DEADLINE_EXCEEDED or UNAVAILABLE soon after
     --mount-timeout=3s, naming the object."""
