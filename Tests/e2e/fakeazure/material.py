@@ -92,8 +92,13 @@ def make_leaf(cn: str, key, issuer_cert=None, issuer_key=None):
                .add_extension(x509.SubjectAlternativeName([x509.DNSName(cn)]), critical=False)
                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
-                              critical=False))
-    return builder.sign(issuer_key or key, hashes.SHA256())
+                              critical=False)
+               # Key identifiers as Key Vault's certificates carry them: they let a client order a chain.
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+    signer = issuer_key or key
+    builder = builder.add_extension(
+        x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False)
+    return builder.sign(signer, hashes.SHA256())
 
 
 def cert_der(cert) -> bytes:

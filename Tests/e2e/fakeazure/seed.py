@@ -47,7 +47,7 @@ POD_NAME = "demo-pod"
 VAULTS = ["kv-demo", "kv-restricted", "kv-gov", "kv-china", "kv-german", "kv-stack"]
 
 # Bump when the materialized form changes, so stale caches are ignored.
-_MATERIAL_FORMAT = 3
+_MATERIAL_FORMAT = 4
 BASE_CREATED = 1735689600  # 2025-01-01T00:00:00Z, default `created` of the first version
 
 
