@@ -86,8 +86,13 @@ public actor TokenCache {
         }
     }
 
-    /// Forgets a token, e.g. after Key Vault rejected it with 401.
-    public func evict(_ key: TokenCacheKey) {
+    /// Forgets a token, e.g. after Key Vault rejected it with 401. With `rejected`, only that token is
+    /// forgotten: a 401 that arrives after a concurrent mount already renewed the token must not throw the
+    /// new one away (each late 401 would otherwise start another renewal).
+    public func evict(_ key: TokenCacheKey, rejected: AccessToken? = nil) {
+        if let rejected, let cached = entries[key], cached.token != rejected {
+            return
+        }
         if entries.removeValue(forKey: key) != nil {
             counters.evictions += 1
             logger.debug("token evicted", metadata: ["identity": "\(key.identity)", "scope": "\(key.scope)"])

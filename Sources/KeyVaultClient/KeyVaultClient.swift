@@ -150,7 +150,7 @@ public struct KeyVaultClient: Sendable {
             if response.isSuccess { return response }
             if response.status == 401 && !renewed {
                 renewed = true
-                await tokens.evict(credential.cacheKey(scope: scope))
+                await tokens.evict(credential.cacheKey(scope: scope), rejected: token)
                 if let header = response.header("WWW-Authenticate"), let challenge = BearerChallenge.parse(header), let challenged = challenge.scope {
                     guard challenge.resourceMatches(vault: vault) else {
                         throw context.error(

@@ -85,6 +85,20 @@ import Testing
         #expect(await cache.statistics.evictions == 1)
     }
 
+    @Test func aLate401DoesNotEvictTheRenewedToken() async throws {
+        let cache = TokenCache()
+        let credential = CountingCredential()
+        let key = credential.cacheKey(scope: scope)
+        let first = try await cache.token(for: credential, scope: scope, deadline: farDeadline)
+        await cache.evict(key, rejected: first)
+        let renewed = try await cache.token(for: credential, scope: scope, deadline: farDeadline)
+        #expect(renewed.token == "token-2")
+        // A second mount's 401 for the old token arrives after the renewal: the new token stays.
+        await cache.evict(key, rejected: first)
+        #expect(try await cache.token(for: credential, scope: scope, deadline: farDeadline).token == "token-2")
+        #expect(await cache.statistics.evictions == 1)
+    }
+
     @Test func capacityEvictsTheLeastRecentlyUsed() async throws {
         let cache = TokenCache(capacity: 2)
         let a = CountingCredential(name: "a"), b = CountingCredential(name: "b"), c = CountingCredential(name: "c")
