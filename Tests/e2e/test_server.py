@@ -13,8 +13,12 @@ import pytest
 import requests
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from driver_client import DriverClient, open_channel
-from provider_process import ProviderProcess, free_port, run_provider
+import service_pb2
+import service_pb2_grpc
+from conftest import fake_azure_flags
+from driver_client import DriverClient, open_channel, pod_attributes
+from fakeazure import seed
+from provider_process import ProviderProcess, run_provider
 
 
 def test_version_answers_v1alpha1_with_the_build_semver(client):
@@ -161,15 +165,42 @@ def test_signal_exits_zero_and_removes_the_socket(provider, sig):
     assert not os.path.exists(provider.socket_path)
 
 
-def test_sigterm_lets_an_in_flight_rpc_finish(provider):
-    """A health Watch is refused, so use many concurrent Version calls racing SIGTERM: each call either
-    completes or is refused as UNAVAILABLE; none is cut off half way with another error."""
+def test_sigterm_lets_an_in_flight_mount_finish(fake_azure, start_provider):
+    """SIGTERM while a Mount is waiting on a slow Key Vault: the mount still completes with its file,
+    then the process exits 0 and removes the socket."""
+    args, env = fake_azure_flags(fake_azure)
+    provider = start_provider(*args, env=env)
+    fake_azure.inject("keyvault", "latency", count=1, ms=1500)
+    parameters = {"keyvaultName": "kv-demo", "tenantID": seed.TENANT_ID,
+                  "objects": "array:\n  - |\n    objectName: app-secret\n    objectType: secret\n"}
+    secrets = {"clientid": seed.SP_CLIENT_ID, "clientsecret": seed.SP_CLIENT_SECRET}
     client = DriverClient(provider.socket_path)
+    result = {}
+
+    def mount():
+        result["response"] = client.mount(pod_attributes(parameters), secrets, timeout=30)
+
+    thread = threading.Thread(target=mount)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not any(r["server"] == "keyvault" for r in fake_azure.requests()) and time.monotonic() < deadline:
+        time.sleep(0.02)  # wait until the mount is in flight at Key Vault
+    assert provider.stop() == 0
+    thread.join(timeout=30)
+    assert [f.path for f in result["response"].files] == ["app-secret"]
+    assert not os.path.exists(provider.socket_path)
+
+
+def test_calls_racing_sigterm_complete_or_are_refused(provider):
+    """Calls racing SIGTERM either complete or are refused as UNAVAILABLE; none fails another way.
+    (A channel without waitForReady: with it, calls made after the socket is gone wait for their deadline.)"""
+    channel = grpc.insecure_channel("unix:" + provider.socket_path, options=[("grpc.default_authority", "localhost")])
+    stub = service_pb2_grpc.CSIDriverProviderStub(channel)
     outcomes = []
 
     def call():
         try:
-            client.version(timeout=10)
+            stub.Version(service_pb2.VersionRequest(version="v1alpha1"), timeout=10)
             outcomes.append("ok")
         except grpc.RpcError as e:
             outcomes.append(e.code())
@@ -180,6 +211,7 @@ def test_sigterm_lets_an_in_flight_rpc_finish(provider):
     assert provider.stop() == 0
     for t in threads:
         t.join()
+    channel.close()
     assert set(outcomes) <= {"ok", grpc.StatusCode.UNAVAILABLE}, outcomes
 
 
