@@ -115,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "Provider",
             dependencies: [
-                "ProviderServer", "ProviderLint", "MountPipeline", "AzureHTTP", "AzureAuth",
+                "ProviderServer", "ProviderLint", "ProviderParameters", "MountPipeline", "AzureHTTP", "AzureAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -137,6 +137,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "ProviderServerTests", dependencies: ["ProviderServer", "MountPipeline", "Provider"]),
+        .testTarget(name: "MountPipelineTests", dependencies: ["MountPipeline", "ProviderParameters"]),
+        .testTarget(name: "ProviderServerTests", dependencies: ["ProviderServer", "Provider"]),
     ]
 )

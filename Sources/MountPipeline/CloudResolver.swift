@@ -16,22 +16,37 @@ enum CloudResolver {
         guard let path = parameters.cloudEnvFileName, !path.isEmpty else {
             throw MountError(.invalidArgument, "cloudEnvFileName is required when cloudName is AzureStackCloud")
         }
-        let data: Data
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes[.size] as? Int, size > maximumFileBytes {
-                throw MountError(.invalidArgument, "cloudEnvFileName \(path) is larger than \(maximumFileBytes) bytes")
-            }
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch let error as MountError {
-            throw error
-        } catch {
-            throw MountError(.invalidArgument, "cloudEnvFileName \(path) cannot be read: \((error as NSError).localizedDescription)")
-        }
+        let data = try readEnvironmentFile(path)
         do {
             return try AzureEnvironment.fromEnvironmentFile(data, path: path)
         } catch {
             throw MountError(.invalidArgument, error.description)
         }
+    }
+
+    /// Reads at most `maximumFileBytes + 1` bytes of a regular file. The path comes from a class, so it
+    /// may name a device, a FIFO or a `/proc` file whose reported size says nothing: those are refused.
+    static func readEnvironmentFile(_ path: String) throws(MountError) -> Data {
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        guard let type else {
+            throw MountError(.invalidArgument, "cloudEnvFileName \(path) cannot be read: no such file")
+        }
+        guard type == .typeRegular else {
+            throw MountError(.invalidArgument, "cloudEnvFileName \(path) is not a regular file")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw MountError(.invalidArgument, "cloudEnvFileName \(path) cannot be read: permission denied")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maximumFileBytes + 1) ?? Data()
+        } catch {
+            throw MountError(.invalidArgument, "cloudEnvFileName \(path) cannot be read: \((error as NSError).localizedDescription)")
+        }
+        guard data.count <= maximumFileBytes else {
+            throw MountError(.invalidArgument, "cloudEnvFileName \(path) is larger than \(maximumFileBytes) bytes")
+        }
+        return data
     }
 }

@@ -14,8 +14,13 @@ enum MountErrorMapping {
         MountError(kind(of: error), "failed to get credentials: \(error.description)")
     }
 
-    static func fetch(_ error: KeyVaultError, object: KeyVaultObject, version: String) -> MountError {
-        MountError(kind(of: error), "failed to get \(object.describedForErrors(version: version)): \(error.reason)")
+    /// A transport failure once the mount's deadline has passed is the deadline, not the network.
+    static func fetch(_ error: KeyVaultError, object: KeyVaultObject, version: String, deadline: ContinuousClock.Instant) -> MountError {
+        var kind = kind(of: error)
+        if kind == .unavailable, error.status == nil, ContinuousClock.now >= deadline {
+            kind = .deadlineExceeded
+        }
+        return MountError(kind, "failed to get \(object.describedForErrors(version: version)): \(error.reason)")
     }
 
     static func content(_ error: ContentError, object: KeyVaultObject, version: String) -> MountError {

@@ -8,8 +8,8 @@ import ProviderParameters
 /// Request JSON -> parameters -> credential -> concurrent fetch -> conversion -> files and object versions.
 /// All or nothing: the first failing object fails the mount and no file is returned.
 public final class MountPipeline: MountHandler {
-    /// Objects of one mount fetched at once; more wait for a free slot.
-    static let maximumConcurrentFetches = 16
+    /// Key Vault requests of one mount in flight at once; more wait for a free slot.
+    static let maximumConcurrentRequests = 16
 
     let settings: PipelineSettings
     let http: AzureHTTPClient
@@ -63,55 +63,51 @@ public final class MountPipeline: MountHandler {
             "vault": "\(parameters.keyvaultName)", "cloud": "\(environment.name)", "identity": "\(parameters.identity.modeName)",
             "objects": "\(parameters.objects.count)", "pod": "\(parameters.pod.namespace)/\(parameters.pod.name)",
         ])
-        let fetched = try await fetchAll(parameters.objects, fetcher: ObjectFetcher(client: client, deadline: deadline))
-        return try assemble(parameters.objects, fetched: fetched, defaultFileMode: request.defaultFileMode)
+        let fetcher = ObjectFetcher(client: client, deadline: deadline, slots: RequestSlots(limit: Self.maximumConcurrentRequests))
+        let fetched = try await fetchAll(parameters.objects, fetcher: fetcher)
+        return try assemble(parameters.objects, fetched: fetched, defaultFileMode: request.defaultFileMode, deadline: deadline)
     }
 
-    /// Fetches every object concurrently (at most `maximumConcurrentFetches` at a time), in input order.
+    /// Fetches every object concurrently (the fetcher's slots bound the requests in flight), in input order.
     private func fetchAll(_ objects: [KeyVaultObject], fetcher: ObjectFetcher) async throws(MountError) -> [[FetchedVersion]] {
         do {
             return try await withThrowingTaskGroup(of: (Int, [FetchedVersion]).self) { group in
-                var results = [[FetchedVersion]](repeating: [], count: objects.count)
-                var next = 0
-                func startNext() {
-                    let index = next
-                    let object = objects[index]
+                for (index, object) in objects.enumerated() {
                     group.addTask { (index, try await fetcher.fetch(object)) }
-                    next += 1
                 }
-                while next < min(objects.count, Self.maximumConcurrentFetches) { startNext() }
+                var results = [[FetchedVersion]](repeating: [], count: objects.count)
                 while let (index, versions) = try await group.next() {
                     results[index] = versions
-                    if next < objects.count { startNext() }
                 }
                 return results
             }
         } catch let error as MountError {
             throw error
-        } catch is CancellationError {
-            throw MountError(.deadlineExceeded, "mount cancelled before all objects were fetched")
         } catch {
             throw MountError(.internalError, "failed to fetch objects: \(error)")
         }
     }
 
-    /// Files in the order of the objects, checked for paths that collide once conversion added
-    /// `.crt`/`.key` files (names alone are checked earlier, by the parameters).
-    private func assemble(_ objects: [KeyVaultObject], fetched: [[FetchedVersion]], defaultFileMode: Int32) throws(MountError) -> MountResult {
+    /// Files in the order of the objects. Conversion can be heavy (PKCS#12 key derivation), so the
+    /// deadline is checked between objects; paths are checked again once conversion added `.crt`/`.key`
+    /// files (names alone were checked by the parameters).
+    private func assemble(
+        _ objects: [KeyVaultObject], fetched: [[FetchedVersion]], defaultFileMode: Int32, deadline: ContinuousClock.Instant
+    ) throws(MountError) -> MountResult {
         let assembler = FileAssembler(
             options: ContentOptions(
                 constructPEMChain: settings.constructPEMChain,
                 writeCertAndKeyInSeparateFiles: settings.writeCertAndKeyInSeparateFiles),
             defaultFileMode: defaultFileMode)
         var result = MountResult(files: [], objectVersions: [])
-        var seen: [String: String] = [:]
+        var owners = OutputPaths()
         for (object, versions) in zip(objects, fetched) {
+            guard ContinuousClock.now < deadline else {
+                throw MountError(.deadlineExceeded, "mount timed out while converting objectName \(object.name)")
+            }
             let (files, objectVersions) = try assembler.files(for: object, fetched: versions)
             for file in files {
-                if let other = seen[file.path] {
-                    throw MountError(.invalidArgument, "duplicate file path \"\(file.path)\": written by objectName \(other) and objectName \(object.name)")
-                }
-                seen[file.path] = object.name
+                try owners.claim(file.path, by: object.name)
             }
             result.files += files
             result.objectVersions += objectVersions

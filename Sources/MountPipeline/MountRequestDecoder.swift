@@ -39,7 +39,9 @@ public enum MountRequestDecoder {
         do {
             object = try JSONSerialization.jsonObject(with: Data(trimmed.utf8), options: [.fragmentsAllowed])
         } catch {
-            throw MountError(.invalidArgument, "failed to unmarshal \(field): not valid JSON (\(jsonErrorSummary(error)))")
+            // The parser's description can quote the input; `secrets` holds credentials, so it gets none.
+            let detail = field == "secrets" ? "" : " (\(jsonErrorSummary(error)))"
+            throw MountError(.invalidArgument, "failed to unmarshal \(field): not valid JSON\(detail)")
         }
         guard let dictionary = object as? [String: Any] else {
             throw MountError(.invalidArgument, "failed to unmarshal \(field): expected a JSON object of strings, got \(jsonTypeName(object))")

@@ -13,11 +13,12 @@ struct FetchedVersion: Sendable {
     var bundle: FetchedBundle
 }
 
-/// Reads one object, or the versions of its history, from Key Vault. Reads of one object run
-/// concurrently; every failure is reported with the Go provider's prefix naming the object.
+/// Reads one object, or the versions of its history, from Key Vault. Reads run concurrently, at most
+/// `slots` of one mount at a time; every failure is reported with the Go provider's prefix naming the object.
 struct ObjectFetcher: Sendable {
     let client: KeyVaultClient
     let deadline: ContinuousClock.Instant
+    let slots: RequestSlots
 
     func fetch(_ object: KeyVaultObject) async throws(MountError) -> [FetchedVersion] {
         guard object.versionHistory > 1 else {
@@ -46,11 +47,12 @@ struct ObjectFetcher: Sendable {
     /// at `objectVersion` when set, at most `objectVersionHistory` of them. (The Go provider returns one
     /// more than asked when more exist; this returns exactly the number asked for.)
     func historyVersions(of object: KeyVaultObject) async throws(MountError) -> [String] {
-        let items: [VersionItem]
-        do {
-            items = try await client.listVersions(kind: object.type.collection, name: object.name, deadline: deadline)
-        } catch {
-            throw MountErrorMapping.fetch(error, object: object, version: object.version)
+        let items: [VersionItem] = try await slots.run { () async throws(MountError) -> [VersionItem] in
+            do throws(KeyVaultError) {
+                return try await client.listVersions(kind: object.type.collection, name: object.name, deadline: deadline)
+            } catch {
+                throw MountErrorMapping.fetch(error, object: object, version: object.version, deadline: deadline)
+            }
         }
         let enabled = items.filter { $0.enabled != false }.sorted { ($0.created ?? 0) > ($1.created ?? 0) }
         var start = 0
@@ -70,14 +72,16 @@ struct ObjectFetcher: Sendable {
     }
 
     func get(_ object: KeyVaultObject, version: String) async throws(MountError) -> FetchedBundle {
-        do {
-            switch object.type {
-            case .secret: return .secret(try await client.getSecret(name: object.name, version: version, deadline: deadline))
-            case .key: return .key(try await client.getKey(name: object.name, version: version, deadline: deadline))
-            case .cert: return .certificate(try await client.getCertificate(name: object.name, version: version, deadline: deadline))
+        try await slots.run { () async throws(MountError) -> FetchedBundle in
+            do throws(KeyVaultError) {
+                switch object.type {
+                case .secret: return .secret(try await client.getSecret(name: object.name, version: version, deadline: deadline))
+                case .key: return .key(try await client.getKey(name: object.name, version: version, deadline: deadline))
+                case .cert: return .certificate(try await client.getCertificate(name: object.name, version: version, deadline: deadline))
+                }
+            } catch {
+                throw MountErrorMapping.fetch(error, object: object, version: version, deadline: deadline)
             }
-        } catch {
-            throw MountErrorMapping.fetch(error, object: object, version: version)
         }
     }
 }

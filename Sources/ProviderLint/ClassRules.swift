@@ -100,7 +100,7 @@ struct ClassRules {
                         fix: "quote the value, e.g. \(key): \"\(value.plainString ?? "")\"")
                 }
             }
-            if let text = value.plainString { attributes[key] = value.isKubernetesString || !value.isPlainNullish ? text : "" }
+            if let text = value.plainString { attributes[key] = value.isKubernetesString || !value.isPlainNull ? text : "" }
             if !ParameterKey.classParameters.contains(key) {
                 let suggestion = Suggest.closest(to: key, in: ParameterKey.classParameters)
                 add("unknown-parameter", .warning, at: path, line: keyNode.line,
@@ -129,19 +129,23 @@ struct ClassRules {
         }
     }
 
+    /// The mount's fallback decides; the warnings about the deprecated spelling are lint's own.
     private mutating func checkTenant(_ attributes: [String: String], _ parameters: Node.Mapping) {
-        let preferred = Self.trimmed(attributes, ParameterKey.tenantID)
-        let deprecated = Self.trimmed(attributes, ParameterKey.tenantIDDeprecated)
-        if preferred.isEmpty && deprecated.isEmpty {
-            add("tenant-id", at: "spec.parameters.tenantID", line: nil, "tenantId is not provided",
+        let tenant: String
+        do throws(ParameterError) {
+            tenant = try MountParameters.tenantID(attributes)
+        } catch {
+            add("tenant-id", at: "spec.parameters.tenantID", line: nil, error.message,
                 fix: "set tenantID to the Microsoft Entra tenant id (a GUID) of the key vault")
-        } else if preferred.isEmpty {
-            add("tenant-id-deprecated", .warning, at: "spec.parameters.tenantId",
-                line: line(of: ParameterKey.tenantIDDeprecated, in: parameters),
+            return
+        }
+        let deprecated = Self.trimmed(attributes, ParameterKey.tenantIDDeprecated)
+        let deprecatedLine = line(of: ParameterKey.tenantIDDeprecated, in: parameters)
+        if Self.trimmed(attributes, ParameterKey.tenantID).isEmpty {
+            add("tenant-id-deprecated", .warning, at: "spec.parameters.tenantId", line: deprecatedLine,
                 "tenantId is deprecated", fix: "rename tenantId to tenantID")
-        } else if !deprecated.isEmpty && deprecated != preferred {
-            add("tenant-id", .warning, at: "spec.parameters.tenantId",
-                line: line(of: ParameterKey.tenantIDDeprecated, in: parameters),
+        } else if !deprecated.isEmpty && deprecated != tenant {
+            add("tenant-id", .warning, at: "spec.parameters.tenantId", line: deprecatedLine,
                 "tenantID and tenantId differ; tenantID is used", fix: "remove tenantId")
         }
     }
@@ -161,25 +165,32 @@ struct ClassRules {
         }
     }
 
+    /// The flags and the mode come from the mount's own parsing; the warnings after them are lint's advice.
     private mutating func checkIdentity(_ attributes: [String: String], _ parameters: Node.Mapping) {
         var enabled: [String] = []
         for key in [ParameterKey.usePodIdentity, ParameterKey.useVMManagedIdentity, ParameterKey.useAzureTokenProxy] {
-            let text = Self.trimmed(attributes, key)
-            if text.isEmpty { continue }
-            guard let value = GoBool.parse(text) else {
+            do throws(ParameterError) {
+                if try GoBool.parameter(key, Self.trimmed(attributes, key)) { enabled.append(key) }
+            } catch {
                 add("boolean-parameter", at: "spec.parameters.\(key)", line: line(of: key, in: parameters),
-                    "failed to parse \(key) flag, error: strconv.ParseBool: parsing \"\(text)\": invalid syntax",
-                    fix: "write \(key): \"true\" or \(key): \"false\"")
-                continue
+                    error.message, fix: "write \(key): \"true\" or \(key): \"false\"")
             }
-            if value { enabled.append(key) }
         }
         let clientID = Self.trimmed(attributes, ParameterKey.clientID)
         let userAssigned = Self.trimmed(attributes, ParameterKey.userAssignedIdentityID)
-        if enabled.count > 1 {
-            add("identity-modes", at: "spec.parameters.\(enabled[1])", line: line(of: enabled[1], in: parameters),
-                "only one identity mode can be enabled at a time: \(enabled.joined(separator: " and ")) are set to true",
-                fix: "keep one of them \"true\" and remove the others")
+        var mode: IdentitySelection.Mode?
+        do throws(ParameterError) {
+            mode = try IdentitySelection.mode(
+                usePodIdentity: enabled.contains(ParameterKey.usePodIdentity),
+                useVMManagedIdentity: enabled.contains(ParameterKey.useVMManagedIdentity),
+                useAzureTokenProxy: enabled.contains(ParameterKey.useAzureTokenProxy), clientID: clientID)
+        } catch {
+            let missingClientID = error.field == ParameterKey.clientID
+            add(missingClientID ? "identity-client-id" : "identity-modes", at: "spec.parameters.\(error.field)",
+                line: missingClientID ? nil : line(of: error.field, in: parameters), error.message,
+                fix: missingClientID
+                    ? "set clientID to the client id of the managed identity bound to the cluster"
+                    : "keep one of them \"true\" and remove the others")
         }
         if enabled.contains(ParameterKey.usePodIdentity) {
             add("pod-identity-deprecated", .warning, at: "spec.parameters.usePodIdentity",
@@ -187,11 +198,6 @@ struct ClassRules {
                 "usePodIdentity uses aad-pod-identity, which is deprecated and archived upstream",
                 fix: "move to workload identity: remove usePodIdentity, set clientID to the identity's client id and"
                     + " federate it with the pod's service account")
-        }
-        if enabled.contains(ParameterKey.useAzureTokenProxy) && clientID.isEmpty {
-            add("identity-client-id", at: "spec.parameters.clientID", line: nil,
-                "useAzureTokenProxy (identity binding) needs clientID",
-                fix: "set clientID to the client id of the managed identity bound to the cluster")
         }
         if enabled.contains(ParameterKey.useVMManagedIdentity) && !clientID.isEmpty && userAssigned.isEmpty {
             add("identity-client-id", .warning, at: "spec.parameters.clientID",
@@ -205,9 +211,9 @@ struct ClassRules {
                 "userAssignedIdentityID is only read with useVMManagedIdentity: \"true\"",
                 fix: "add useVMManagedIdentity: \"true\", or for workload identity use clientID instead")
         }
-        // No mode and no clientID means a service principal from nodePublishSecretRef. When the volumes that use
-        // the class have none, the user most likely meant workload identity and forgot clientID.
-        if enabled.isEmpty && clientID.isEmpty {
+        // A service principal comes from nodePublishSecretRef. When the volumes that use the class have none,
+        // the user most likely meant workload identity and forgot clientID.
+        if mode == .servicePrincipal {
             for volume in volumes where !volume.hasNodePublishSecretRef {
                 add("identity-missing", at: "spec.parameters.clientID", line: nil,
                     "no identity is configured: without clientID, usePodIdentity, useVMManagedIdentity or"
@@ -309,9 +315,4 @@ struct ClassRules {
             }
         }
     }
-}
-
-extension Node {
-    /// Empty, `~` or `null` written without quotes.
-    var isPlainNullish: Bool { scalar?.style == .plain && null != nil }
 }

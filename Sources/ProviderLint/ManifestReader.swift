@@ -1,4 +1,5 @@
 import Foundation
+import ProviderParameters
 import Yams
 
 /// One YAML document of an input file that is a Kubernetes object (has a `kind`).
@@ -29,8 +30,16 @@ struct ManifestDocument {
 /// Splits Kubernetes YAML (multi-document) into objects.
 enum ManifestReader {
     static let ignoreAnnotation = "secrets-store-provider-azure/lint-ignore"
+    /// Nodes aliases may copy in one file. Manifests that share a label set or an env list stay far below it;
+    /// nested aliases ("billion laughs") reach it in a few lines and would otherwise keep `lint` busy for hours.
+    static let maxAliasExpansion = 100_000
 
     static func read(file: String, text: String) throws(LintInputError) -> [ManifestDocument] {
+        if YAMLAnchors.expansion(in: text, exceeds: maxAliasExpansion) {
+            throw LintInputError(
+                file: file,
+                message: "YAML aliases expand to more than \(maxAliasExpansion) nodes; write the repeated parts out")
+        }
         var documents: [ManifestDocument] = []
         do {
             var index = 0

@@ -38,15 +38,21 @@ struct IdentityParameters {
 }
 
 extension IdentitySelection {
-    /// At most one of the three `use...` flags; with none, workload identity when `clientID` is set, else a
-    /// service principal from the nodePublishSecretRef secret.
-    static func select(
-        _ parameters: IdentityParameters, secrets: [String: String], pod: PodInfo
-    ) throws(ParameterError) -> IdentitySelection {
+    /// The credential kinds, before the pod's tokens or the secrets are looked at.
+    public enum Mode: Sendable, Equatable {
+        case workloadIdentity, servicePrincipal, vmManagedIdentity, podIdentity, identityBinding
+    }
+
+    /// The mode the class's flags choose: at most one of the three `use...` flags; with none, workload identity
+    /// when `clientID` is set, else a service principal from the nodePublishSecretRef secret. Public so `lint`
+    /// applies the mount's rules rather than a copy of them.
+    public static func mode(
+        usePodIdentity: Bool, useVMManagedIdentity: Bool, useAzureTokenProxy: Bool, clientID: String
+    ) throws(ParameterError) -> Mode {
         let enabled = [
-            ("usePodIdentity", parameters.usePodIdentity),
-            ("useVMManagedIdentity", parameters.useVMManagedIdentity),
-            ("useAzureTokenProxy", parameters.useAzureTokenProxy),
+            ("usePodIdentity", usePodIdentity),
+            ("useVMManagedIdentity", useVMManagedIdentity),
+            ("useAzureTokenProxy", useAzureTokenProxy),
         ].filter(\.1).map(\.0)
         if enabled.count > 1 {
             throw ParameterError(
@@ -54,38 +60,51 @@ extension IdentitySelection {
                 message: "only one identity mode can be enabled at a time: \(enabled.joined(separator: " and "))"
                     + (enabled.count == 2 ? " are both" : " are all") + " set to true; keep one")
         }
-        if parameters.usePodIdentity {
+        if usePodIdentity { return .podIdentity }
+        if useVMManagedIdentity { return .vmManagedIdentity }
+        if useAzureTokenProxy {
+            guard !clientID.isEmpty else {
+                throw ParameterError(
+                    field: "clientID",
+                    message: "clientID is not provided: useAzureTokenProxy (identity binding) needs the client id of"
+                        + " the managed identity in clientID")
+            }
+            return .identityBinding
+        }
+        return clientID.isEmpty ? .servicePrincipal : .workloadIdentity
+    }
+
+    static func select(
+        _ parameters: IdentityParameters, secrets: [String: String], pod: PodInfo
+    ) throws(ParameterError) -> IdentitySelection {
+        let mode = try Self.mode(
+            usePodIdentity: parameters.usePodIdentity, useVMManagedIdentity: parameters.useVMManagedIdentity,
+            useAzureTokenProxy: parameters.useAzureTokenProxy, clientID: parameters.clientID)
+        switch mode {
+        case .podIdentity:
             guard !pod.name.isEmpty, !pod.namespace.isEmpty else {
                 throw ParameterError(
                     field: "usePodIdentity",
                     message: "pod information is not available. deploy a CSIDriver object to set podInfoOnMount: true")
             }
             return .podIdentity(podName: pod.name, podNamespace: pod.namespace)
-        }
-        if parameters.useVMManagedIdentity {
+        case .vmManagedIdentity:
             let id = parameters.userAssignedIdentityID
             return .vmManagedIdentity(userAssignedIdentityID: id.isEmpty ? nil : id)
-        }
-        if parameters.useAzureTokenProxy {
-            guard !parameters.clientID.isEmpty else {
-                throw ParameterError(
-                    field: "clientID",
-                    message: "clientID is not provided: useAzureTokenProxy (identity binding) needs the client id of"
-                        + " the managed identity in clientID")
-            }
+        case .identityBinding:
             let token = try ServiceAccountTokens.token(
                 for: ServiceAccountTokens.identityBindingAudience, in: parameters.serviceAccountTokens,
                 mode: "useAzureTokenProxy (identity binding)")
             return .identityBinding(clientID: parameters.clientID, token: token)
-        }
-        if !parameters.clientID.isEmpty {
+        case .workloadIdentity:
             let token = try ServiceAccountTokens.token(
                 for: ServiceAccountTokens.workloadIdentityAudience, in: parameters.serviceAccountTokens,
                 mode: "workload identity (clientID is set)")
             return .workloadIdentity(clientID: parameters.clientID, token: token)
+        case .servicePrincipal:
+            let (clientID, clientSecret) = try servicePrincipalCredential(secrets)
+            return .servicePrincipal(clientID: clientID, clientSecret: clientSecret)
         }
-        let (clientID, clientSecret) = try servicePrincipalCredential(secrets)
-        return .servicePrincipal(clientID: clientID, clientSecret: clientSecret)
     }
 
     /// `clientid` and `clientsecret`, keys matched case-insensitively as the Go provider does. Errors list key

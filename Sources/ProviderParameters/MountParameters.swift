@@ -87,10 +87,7 @@ public struct MountParameters: Sendable {
         if keyvaultName.isEmpty {
             throw ParameterError(field: ParameterKey.keyvaultName, message: "keyvaultName is not provided")
         }
-        let tenantID = tenantID(attributes)
-        if tenantID.isEmpty {
-            throw ParameterError(field: ParameterKey.tenantID, message: "tenantId is not provided")
-        }
+        let tenantID = try tenantID(attributes)
         let usePodIdentity = try GoBool.parameter(ParameterKey.usePodIdentity, value(ParameterKey.usePodIdentity))
         let useVMManagedIdentity = try GoBool.parameter(
             ParameterKey.useVMManagedIdentity, value(ParameterKey.useVMManagedIdentity))
@@ -126,11 +123,14 @@ public struct MountParameters: Sendable {
             objects: list.objects)
     }
 
-    /// `tenantID`, falling back to the deprecated `tenantId` when empty (the Go provider's precedence).
-    public static func tenantID(_ attributes: [String: String]) -> String {
-        let preferred = (attributes[ParameterKey.tenantID] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if !preferred.isEmpty { return preferred }
-        return (attributes[ParameterKey.tenantIDDeprecated] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    /// `tenantID`, falling back to the deprecated `tenantId` when empty (the Go provider's precedence); one of
+    /// them must be set.
+    public static func tenantID(_ attributes: [String: String]) throws(ParameterError) -> String {
+        for key in [ParameterKey.tenantID, ParameterKey.tenantIDDeprecated] {
+            let value = (attributes[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if !value.isEmpty { return value }
+        }
+        throw ParameterError(field: ParameterKey.tenantID, message: "tenantId is not provided")
     }
 
     /// The Go provider's vault-name check and wording (it runs it when fetching, prefixed "failed to get vault").

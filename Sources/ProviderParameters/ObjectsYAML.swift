@@ -20,7 +20,12 @@ public enum ObjectField: String, Sendable, CaseIterable {
 /// Reads the `objects` parameter: YAML with a top-level `array:` whose items are YAML documents held in strings
 /// (`- |` block scalars, the documented form) or, as users also write them, inline mappings.
 enum ObjectsYAML {
+    /// Anchors and aliases are refused before composing: see `YAMLAnchors` for why they can hang a mount.
+    /// No documented class uses them, and objects are short enough to write out.
+    static let anchorsRefused = "YAML anchors and aliases are not supported in objects"
+
     static func decode(_ text: String) throws(ParameterError) -> [RawObject] {
+        if YAMLAnchors.present(in: text) { throw ParameterError(field: "objects", message: anchorsRefused) }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -65,6 +70,7 @@ enum ObjectsYAML {
         case .mapping(let inline):
             mapping = inline
         case .scalar(let scalar) where !item.isPlainNull:
+            if YAMLAnchors.present(in: scalar.string) { throw failure(anchorsRefused) }
             let document: Node?
             do {
                 document = try Yams.compose(yaml: scalar.string)
@@ -101,7 +107,8 @@ enum ObjectsYAML {
 
 extension Node {
     /// An unquoted null scalar (empty, `~`, `null`): YAML's "no value", which Go decodes as the zero value.
-    var isPlainNull: Bool {
+    /// Public for `lint`, which reads parameters the way the provider does.
+    public var isPlainNull: Bool {
         guard let scalar else { return false }
         return scalar.style == .plain && null != nil
     }

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// The HTTP liveness endpoint (`--healthz-port`, `--healthz-path`): `GET <path>` runs a real health check
 /// over the provider's socket and answers 200 `ok`, or 503 with the reason. Other paths answer 404.
@@ -11,6 +12,12 @@ public final class HealthzServer: Sendable {
     private let path: String
     private let probe: HealthProbe
     private let logger: Logger
+    private let openConnections = Mutex(0)
+
+    /// The port is open to the node's network: a client gets this long to send its request, and at most
+    /// this many connections are served at once; kubelet's probes need one.
+    static let requestTimeout: Duration = .seconds(10)
+    static let maximumConnections = 32
 
     /// The port actually bound (useful when asked for port 0).
     public let port: Int
@@ -35,7 +42,19 @@ public final class HealthzServer: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             try await channel.executeThenClose { connections in
                 for try await connection in connections {
-                    group.addTask { await self.serve(connection) }
+                    let admitted = openConnections.withLock { count in
+                        guard count < Self.maximumConnections else { return false }
+                        count += 1
+                        return true
+                    }
+                    guard admitted else {
+                        connection.channel.close(promise: nil)
+                        continue
+                    }
+                    group.addTask {
+                        await self.serveWithTimeout(connection)
+                        self.openConnections.withLock { $0 -= 1 }
+                    }
                 }
             }
         }
@@ -43,6 +62,19 @@ public final class HealthzServer: Sendable {
 
     public func close() {
         channel.channel.close(promise: nil)
+    }
+
+    /// Closes the connection when the client is too slow, so idle clients cannot pile up.
+    private func serveWithTimeout(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.serve(connection) }
+            group.addTask {
+                try? await Task.sleep(for: Self.requestTimeout + self.probe.timeout)
+                connection.channel.close(promise: nil)
+            }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// One request per connection, then close: probes are rare and short.
@@ -65,7 +97,9 @@ public final class HealthzServer: Sendable {
                         headers.add(name: "Content-Length", value: "\(body.utf8.count)")
                         headers.add(name: "Connection", value: "close")
                         try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
-                        try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body))))
+                        if method != .HEAD {
+                            try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body))))
+                        }
                         try await outbound.write(.end(nil))
                         return
                     }

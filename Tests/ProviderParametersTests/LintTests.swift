@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ProviderLint
+import ProviderParameters
 
 @Suite struct LintTests {
     func lint(_ files: (name: String, text: String)...) throws -> [LintFinding] {
@@ -75,6 +76,27 @@ import Testing
         let findings = try lint(("dup.yaml", text))
         #expect(rules(findings) == ["duplicate-file"])
         #expect(findings[0].path == "spec.parameters.objects[1].objectAlias")
+    }
+
+    /// Lint reports exactly what a mount of the class would fail with: both call the same rules.
+    @Test(arguments: [
+        (["usePodIdentity": "true", "useAzureTokenProxy": "true"], "identity-modes", "spec.parameters.useAzureTokenProxy"),
+        (["useAzureTokenProxy": "true", "clientID": ""], "identity-client-id", "spec.parameters.clientID"),
+        (["useVMManagedIdentity": "yes"], "boolean-parameter", "spec.parameters.useVMManagedIdentity"),
+        (["tenantID": " ", "tenantId": ""], "tenant-id", "spec.parameters.tenantID"),
+    ])
+    func findingsCarryTheMountsError(overrides: [String: String], rule: String, path: String) throws {
+        let attributes = baseAttributes(overrides)
+        let mountError = try #require(#expect(throws: ParameterError.self) {
+            try MountParameters.parse(attributes: attributes, secrets: [:], options: ParameterOptions())
+        })
+        let parameters = attributes.filter { ParameterKey.classParameters.contains($0.key) }.sorted { $0.key < $1.key }
+            .map { "    \($0.key): \"\($0.value.replacingOccurrences(of: "\n", with: "\\n"))\"" }
+        let text = "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata: {name: c}\n"
+            + "spec:\n  provider: azure\n  parameters:\n" + parameters.joined(separator: "\n") + "\n"
+        let errors = try lint(("c.yaml", text)).filter { $0.severity == .error }
+        #expect(errors.map(\.rule) == [rule] && errors.first?.path == path)
+        #expect(errors.first?.message == mountError.message)
     }
 
     @Test func workloads() throws {

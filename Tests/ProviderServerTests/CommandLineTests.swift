@@ -26,7 +26,7 @@ import Testing
     @Test(arguments: [("5s", Duration.seconds(5)), ("500ms", .milliseconds(500)), ("1m30s", .seconds(90)), ("2h", .seconds(7200)), ("1.5s", .milliseconds(1500))])
     func goDurations(text: String, duration: Duration) { #expect(GoDuration(argument: text)?.duration == duration) }
 
-    @Test(arguments: ["5", "s", "", "5x", "-1s", "0s", "1m30"])
+    @Test(arguments: ["5", "s", "", "5x", "-1s", "0s", "1m30", "1000000000h"])
     func notGoDurations(text: String) { #expect(GoDuration(argument: text) == nil) }
 
     @Test func serveDefaultsMatchTheGoProvider() throws {
@@ -66,5 +66,13 @@ import Testing
             format: .text, date: .init(timeIntervalSince1970: 0), level: .warning, message: "m",
             metadata: ["reason": "two words", "n": "1"])
         #expect(line == #"1970-01-01T00:00:00.000Z warning m n=1 reason="two words""#)
+    }
+
+    @Test func aNewlineInAValueCannotForgeALogLine() {
+        let line = ProviderLogHandler.render(
+            format: .text, date: .init(timeIntervalSince1970: 0), level: .warning, message: "m",
+            metadata: ["class": "x\n1970-01-01T00:00:00.000Z info forged"])
+        #expect(!line.contains("\n"))
+        #expect(line.hasSuffix(#"class="x\n1970-01-01T00:00:00.000Z info forged""#))
     }
 }

@@ -710,3 +710,32 @@ def test_expired_token_is_refreshed_with_one_retry(fake_azure, azure_client):
     assert files_of(response) == [("db-password", 0o644, b"s3cr3t-Pa55w0rd!")]
     assert [r["status"] for r in kv_requests(fake_azure)] == [401, 200]
     assert len(token_requests(fake_azure)) == 1
+
+
+def peak_concurrency(requests):
+    """The most requests the fake was serving at the same moment, from their start times and durations."""
+    events = []
+    for r in requests:
+        events += [(r["time"], 1), (r["time"] + r["duration_ms"] / 1000, -1)]
+    current = peak = 0
+    for _, step in sorted(events, key=lambda e: (e[0], e[1])):
+        current += step
+        peak = max(peak, current)
+    return peak
+
+
+def test_a_mount_never_has_more_than_16_key_vault_requests_in_flight(fake_azure, azure_client):
+    """A 30-version history plus five other objects: 36 reads, run concurrently but at most 16 at a time
+    (one limit per mount, shared by objects and the versions of histories)."""
+    mount(azure_client, secret("app-secret"))  # token acquired; only Key Vault reads below
+    fake_azure.clear_requests()
+    fake_azure.set_latency(150, server="keyvault")
+    try:
+        response = mount(azure_client, secret("many-versions", objectVersionHistory=30), secret("db-password"),
+                         secret("b64-secret"), secret("hex-secret"), key("rsa-key"), cert("selfsigned-cert"))
+    finally:
+        fake_azure.set_latency(0, server="keyvault")
+    assert len(response.files) == 35
+    gets = kv_requests(fake_azure)
+    assert len(gets) == 2 + 30 + 5  # two list pages, 30 versions, five objects
+    assert 8 <= peak_concurrency(gets) <= 16, peak_concurrency(gets)

@@ -47,6 +47,8 @@ def test_healthz_is_ok_while_serving_and_503_when_the_socket_is_gone(provider):
     response = requests.get(provider.healthz_url, timeout=10)
     assert (response.status_code, response.text) == (200, "ok")
     assert requests.get(f"http://127.0.0.1:{provider.healthz_port}/other", timeout=10).status_code == 404
+    head = requests.head(provider.healthz_url, timeout=10)
+    assert (head.status_code, head.content) == (200, b"")
     # Take the socket away under the running server: the check over the socket must now fail.
     os.unlink(provider.socket_path)
     response = requests.get(provider.healthz_url, timeout=20)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ProviderServer
 
-/// `secrets-store-csi-driver-provider-azure [serve] [flags]`, `version`, `lint`, `mount`.
+/// `secrets-store-csi-driver-provider-azure [serve] [flags]`, `version`, `lint`.
 struct ProviderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secrets-store-csi-driver-provider-azure",

@@ -94,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
             // One pooled client for the process: connections to Entra ID and Key Vault are reused across mounts.
             http = try AzureHTTPClient(
                 settings: HTTPClientSettings(
-                    userAgent: HTTPClientSettings.userAgent(version: ProviderInfo.version, custom: customUserAgent),
+                    userAgent: HTTPClientSettings.userAgent(product: ProviderInfo.runtimeName, version: ProviderInfo.version, custom: customUserAgent),
                     extraCABundlePath: extraCABundle),
                 logger: logger)
         } catch {

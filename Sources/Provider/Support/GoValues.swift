@@ -1,17 +1,15 @@
 import ArgumentParser
+import ProviderParameters
 
-/// A boolean as Go's strconv.ParseBool reads it: 1 t T TRUE true True 0 f F FALSE false False.
+/// A boolean flag value as Go's strconv.ParseBool reads it (the same rules as boolean class parameters).
 struct GoBool: ExpressibleByArgument, Sendable, Equatable, CustomStringConvertible {
     var value: Bool
 
     init(_ value: Bool) { self.value = value }
 
     init?(argument: String) {
-        switch argument {
-        case "1", "t", "T", "TRUE", "true", "True": value = true
-        case "0", "f", "F", "FALSE", "false", "False": value = false
-        default: return nil
-        }
+        guard let value = ProviderParameters.GoBool.parse(argument) else { return nil }
+        self.value = value
     }
 
     var description: String { value ? "true" : "false" }
@@ -39,7 +37,8 @@ struct GoDuration: ExpressibleByArgument, Sendable, Equatable, CustomStringConve
             rest = rest.dropFirst(unit.0.count)
             seconds += value * unit.1
         }
-        guard seconds > 0 else { return nil }
+        // Positive, and small enough to count in nanoseconds (Go's own limit is about 290 years).
+        guard seconds > 0, seconds < 1e9 else { return nil }
         duration = .nanoseconds(Int64((seconds * 1e9).rounded()))
         text = argument
     }

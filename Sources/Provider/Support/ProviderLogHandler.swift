@@ -44,8 +44,11 @@ struct ProviderLogHandler: LogHandler {
         }
     }
 
+    /// Quoted (JSON escaping) when the value could be read as more than one field or line: values can
+    /// come from requests, and a newline in one must not forge a log line.
     private static func quoteIfNeeded(_ value: String) -> String {
-        value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || value.isEmpty ? jsonString(value) : value
+        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 || $0.value == 0x7f }
+        return needsQuotes ? jsonString(value) : value
     }
 
     /// A JSON string literal (RFC 8259 escaping).

@@ -46,6 +46,15 @@ import Testing
         }
     }
 
+    @Test func invalidSecretsJSONIsNotQuoted() {
+        do {
+            _ = try MountRequestDecoder.decode(attributes: "{}", secrets: #"{"clientsecret": "s3cr3t"#, permission: "420")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message == "failed to unmarshal secrets: not valid JSON")
+        }
+    }
+
     @Test func malformedSecretsNameTheKeyButNotTheValue() {
         do {
             _ = try MountRequestDecoder.decode(attributes: "{}", secrets: #"{"clientsecret": 987654321}"#, permission: "420")
