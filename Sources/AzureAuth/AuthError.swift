@@ -1,4 +1,5 @@
 import AzureHTTP
+import Foundation
 
 /// Why no token could be had. The text names the credential, the endpoint, the HTTP status and Entra's
 /// error code and first description line (`AADSTS...`). It never contains a token, a client secret or a
@@ -21,13 +22,20 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int?
     /// Entra's `error` (e.g. `invalid_client`) or IMDS's.
     public var errorCode: String?
+    /// The caller's deadline ran out (a `.transport` error): the operation was out of time, the identity
+    /// service is not known to be down. A per-request timeout or connection failure leaves it false.
+    public var isDeadlineExceeded: Bool
     public var description: String
 
-    public init(kind: Kind, mode: IdentityMode?, status: Int? = nil, errorCode: String? = nil, description: String) {
+    public init(
+        kind: Kind, mode: IdentityMode?, status: Int? = nil, errorCode: String? = nil, isDeadlineExceeded: Bool = false,
+        description: String
+    ) {
         self.kind = kind
         self.mode = mode
         self.status = status
         self.errorCode = errorCode
+        self.isDeadlineExceeded = isDeadlineExceeded
         self.description = description
     }
 
@@ -37,6 +45,17 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
         description: "identity binding (useAzureTokenProxy) is not supported yet by this provider")
 
     static func transport(_ mode: IdentityMode, _ error: AzureHTTPError) -> AuthError {
-        AuthError(kind: .transport, mode: mode, description: "\(mode.credentialName): \(error)")
+        AuthError(
+            kind: .transport, mode: mode, isDeadlineExceeded: error.kind == .deadlineExceeded, description: "\(mode.credentialName): \(error)")
+    }
+
+    /// An OAuth error answer (Entra ID, IMDS): `<prefix>: status <n>, error: <code>, <first description line>`.
+    static func rejected(_ response: AzureHTTPResponse, mode: IdentityMode, prefix: String) -> AuthError {
+        let fields = try? JSONDecoder().decode(OAuthErrorFields.self, from: Data(response.body))
+        let code = fields?.error.map { Redaction.scrub($0) }
+        var text = "\(prefix): status \(response.status)"
+        if let code { text += ", error: \(code)" }
+        if let summary = fields?.summary { text += ", \(Redaction.scrub(summary))" }
+        return AuthError(kind: .rejected, mode: mode, status: response.status, errorCode: code, description: text)
     }
 }

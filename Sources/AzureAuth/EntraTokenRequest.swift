@@ -29,11 +29,12 @@ struct EntraTokenRequest: Sendable {
     func fetch(
         grant: [(String, String)], scope: String, http: AzureHTTPClient, policy: RetryPolicy, deadline: ContinuousClock.Instant
     ) async throws(AuthError) -> AccessToken {
-        let form = [("grant_type", "client_credentials"), ("client_id", clientID)] + grant + [("scope", scope)]
+        let form = ([("grant_type", "client_credentials"), ("client_id", clientID)] + grant + [("scope", scope)])
+            .map { "\(PercentEncoding.component($0.0))=\(PercentEncoding.component($0.1))" }.joined(separator: "&")
         let request = AzureHTTPRequest(
             method: .post, url: tokenURL,
             headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-            body: Array(Self.formEncode(form).utf8))
+            body: Array(form.utf8))
         let response: AzureHTTPResponse
         do throws(AzureHTTPError) {
             response = try await http.send(request, policy: policy, deadline: deadline)
@@ -41,27 +42,12 @@ struct EntraTokenRequest: Sendable {
             throw AuthError.transport(mode, error)
         }
         let prefix = "\(mode.credentialName) authentication failed: POST \(tokenURL)"
-        guard response.isSuccess else {
-            let fields = try? JSONDecoder().decode(OAuthErrorFields.self, from: Data(response.body))
-            let code = fields?.error.map { Redaction.scrub($0) }
-            let summary = (fields?.summary).map { Redaction.scrub($0) }
-            var text = "\(prefix): status \(response.status)"
-            if let code { text += ", error: \(code)" }
-            if let summary { text += ", \(summary)" }
-            throw AuthError(kind: .rejected, mode: mode, status: response.status, errorCode: code, description: text)
-        }
+        guard response.isSuccess else { throw AuthError.rejected(response, mode: mode, prefix: prefix) }
         guard let fields = try? JSONDecoder().decode(OAuthTokenFields.self, from: Data(response.body)),
             let token = fields.accessToken(now: Date())
         else {
             throw AuthError(kind: .malformedResponse, mode: mode, status: response.status, description: "\(prefix): the response has no access_token with expires_in")
         }
         return token
-    }
-
-    /// `application/x-www-form-urlencoded` with everything but unreserved characters percent-encoded.
-    static func formEncode(_ fields: [(String, String)]) -> String {
-        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "" }
-        return fields.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
     }
 }

@@ -29,8 +29,8 @@ public struct ManagedIdentityCredential: TokenCredential, CustomStringConvertibl
     }
 
     public func fetchToken(scope: String, deadline: ContinuousClock.Instant) async throws(AuthError) -> AccessToken {
-        var query = "api-version=\(Self.apiVersion)&resource=\(Self.queryEscape(resource(forScope: scope)))"
-        if let userAssignedClientID { query += "&client_id=\(Self.queryEscape(userAssignedClientID))" }
+        var query = "api-version=\(Self.apiVersion)&resource=\(PercentEncoding.queryValue(resource(forScope: scope)))"
+        if let userAssignedClientID { query += "&client_id=\(PercentEncoding.queryValue(userAssignedClientID))" }
         let url = "\(endpoint)/metadata/identity/oauth2/token?\(query)"
         let response: AzureHTTPResponse
         do throws(AzureHTTPError) {
@@ -40,27 +40,11 @@ public struct ManagedIdentityCredential: TokenCredential, CustomStringConvertibl
         }
         let which = userAssignedClientID.map { "user-assigned identity \($0)" } ?? "system-assigned identity"
         let prefix = "ManagedIdentityCredential authentication failed for \(which): GET \(endpoint)/metadata/identity/oauth2/token"
-        guard response.isSuccess else {
-            let fields = try? JSONDecoder().decode(OAuthErrorFields.self, from: Data(response.body))
-            let code = fields?.error.map { Redaction.scrub($0) }
-            var text = "\(prefix): status \(response.status)"
-            if let code { text += ", error: \(code)" }
-            if let summary = fields?.summary { text += ", \(Redaction.scrub(summary))" }
-            throw AuthError(kind: .rejected, mode: .managedIdentity, status: response.status, errorCode: code, description: text)
-        }
+        guard response.isSuccess else { throw AuthError.rejected(response, mode: .managedIdentity, prefix: prefix) }
         guard let fields = try? JSONDecoder().decode(OAuthTokenFields.self, from: Data(response.body)), let token = fields.accessToken(now: Date()) else {
             throw AuthError(kind: .malformedResponse, mode: .managedIdentity, status: response.status, description: "\(prefix): the response has no access_token with expires_on or expires_in")
         }
         return token
-    }
-}
-
-extension ManagedIdentityCredential {
-    /// Query-value encoding: `:` and `/` may stay (they do in `resource=https://...`), the separators may not.
-    static func queryEscape(_ value: String) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+#?")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 }
 

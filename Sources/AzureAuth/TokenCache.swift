@@ -5,7 +5,9 @@ import Logging
 ///
 /// - Fresh tokens are served without a request; tokens in their refresh window are renewed.
 /// - Single flight: concurrent callers needing the same key share one request. A failure reaches every
-///   waiter of that flight but is not cached: the next caller tries again.
+///   waiter of that flight but is not cached: the next caller tries again. Each waiter leaves at its own
+///   deadline or on cancellation; the request itself runs for `acquisitionTimeout` (or the starter's
+///   deadline, if later), so a caller about to time out cannot doom the callers that join it.
 /// - When a renewal fails but the old token still has time left, the old token is served.
 /// - Bounded: past `capacity`, expired entries go first, then the least recently used.
 public actor TokenCache {
@@ -29,13 +31,20 @@ public actor TokenCache {
     private let now: @Sendable () -> Date
     private let logger: Logger
     private var entries: [TokenCacheKey: Entry] = [:]
-    private var flights: [TokenCacheKey: Task<Result<AccessToken, AuthError>, Never>] = [:]
+    private var flights: [TokenCacheKey: TokenFlight] = [:]
     private var useCounter: UInt64 = 0
     private var counters = Statistics()
+    /// How long a shared request may run. Long enough for IMDS's retries through a 410 (70 s and more);
+    /// a request outliving its callers still fills the cache for the mount the driver retries next.
+    public let acquisitionTimeout: Duration
 
     /// - Parameter now: wall clock, injectable so tests can move time.
-    public init(capacity: Int = 1024, logger: Logger = Logger(label: "azure.auth.tokencache"), now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        capacity: Int = 1024, acquisitionTimeout: Duration = .seconds(120), logger: Logger = Logger(label: "azure.auth.tokencache"),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.capacity = max(1, capacity)
+        self.acquisitionTimeout = acquisitionTimeout
         self.logger = logger
         self.now = now
     }
@@ -46,8 +55,8 @@ public actor TokenCache {
         return copy
     }
 
-    /// A token for `scope` as `credential`, from the cache when fresh. The request of a flight is bounded by
-    /// the deadline of the caller that started it.
+    /// A token for `scope` as `credential`, from the cache when fresh. Waits at most until `deadline`; throws
+    /// at once when the calling task is cancelled.
     public func token(for credential: some TokenCredential, scope: String, deadline: ContinuousClock.Instant) async throws(AuthError) -> AccessToken {
         let key = credential.cacheKey(scope: scope)
         if var entry = entries[key], now() < entry.refreshAt {
@@ -57,31 +66,40 @@ public actor TokenCache {
             counters.hits += 1
             return entry.token
         }
-        let flight: Task<Result<AccessToken, AuthError>, Never>
+        let flight: TokenFlight
         if let existing = flights[key] {
             flight = existing
         } else {
             counters.fetches += 1
-            flight = Task {
-                let result: Result<AccessToken, AuthError>
+            flight = TokenFlight()
+            flights[key] = flight
+            let requestDeadline = max(deadline, ContinuousClock.now + acquisitionTimeout)
+            Task {
+                let result: TokenFlight.Outcome
                 do throws(AuthError) {
-                    result = .success(try await credential.fetchToken(scope: scope, deadline: deadline))
+                    result = .success(try await credential.fetchToken(scope: scope, deadline: requestDeadline))
                 } catch {
                     result = .failure(error)
                 }
                 self.complete(key, result)
-                return result
+                flight.finish(result)
             }
-            flights[key] = flight
         }
-        switch await flight.value {
+        let mode = key.identity.mode
+        let outcome = await flight.wait(
+            until: deadline,
+            timedOut: .failure(AuthError(kind: .transport, mode: mode, isDeadlineExceeded: true, description: "\(mode.credentialName): deadline exceeded while waiting for a token")),
+            cancelled: .failure(AuthError(kind: .transport, mode: mode, description: "\(mode.credentialName): cancelled while waiting for a token")))
+        switch outcome {
         case .success(let token):
             return token
-        case .failure(let error):
+        case .failure(var error):
             if let stale = entries[key], TokenRefreshPolicy.isUsableAsFallback(expiresOn: stale.token.expiresOn, now: now()) {
                 logger.warning("token renewal failed; serving the cached token until it expires", metadata: metadata(key, stale.token))
                 return stale.token
             }
+            // The shared request hit its own time limit while this caller still has time: not this caller's deadline.
+            if error.isDeadlineExceeded && ContinuousClock.now < deadline { error.isDeadlineExceeded = false }
             throw error
         }
     }

@@ -142,7 +142,16 @@ public final class AzureHTTPClient: Sendable {
         let client = proxy.flatMap { proxied[$0] } ?? direct
 
         let attemptDeadline = min(deadline, ContinuousClock.now + settings.requestTimeout)
-        guard ContinuousClock.now < attemptDeadline else { throw failure(.timedOut, "deadline exceeded") }
+        guard ContinuousClock.now < attemptDeadline else { throw failure(.deadlineExceeded, "deadline exceeded") }
+        // Whichever of the two limits bounds this attempt is the one that ran out when its timer fires.
+        func attemptExpired() -> AzureHTTPError {
+            attemptDeadline == deadline
+                ? failure(.deadlineExceeded, "deadline exceeded") : failure(.timedOut, "timed out after \(settings.requestTimeout)")
+        }
+        // AsyncHTTPClient's own connect/read timers: the caller's deadline only if it has passed too.
+        func libraryTimeout(_ what: String) -> AzureHTTPError {
+            ContinuousClock.now >= deadline ? failure(.deadlineExceeded, "deadline exceeded") : failure(.timedOut, what)
+        }
 
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
@@ -152,7 +161,6 @@ public final class AzureHTTPClient: Sendable {
         let prepared = outgoing
         let nioDeadline = NIODeadline.now() + (attemptDeadline - ContinuousClock.now).timeAmount
         let limit = settings.maxResponseBytes
-        let timeoutText = attemptDeadline == deadline ? "deadline exceeded" : "timed out after \(settings.requestTimeout)"
         do {
             // AsyncHTTPClient's deadline stops at the response head; racing a timer bounds the body too.
             return try await withThrowingTaskGroup(of: AzureHTTPResponse?.self) { group in
@@ -174,9 +182,7 @@ public final class AzureHTTPClient: Sendable {
                     return nil
                 }
                 defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else {
-                    throw failure(.timedOut, timeoutText)
-                }
+                guard let first = try await group.next(), let response = first else { throw attemptExpired() }
                 return response
             }
         } catch let error as AzureHTTPError {
@@ -185,8 +191,12 @@ public final class AzureHTTPClient: Sendable {
             throw failure(.responseTooLarge, "response body larger than \(limit) bytes")
         } catch let error as HTTPClientError {
             switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
-                throw failure(.timedOut, timeoutText)
+            case .deadlineExceeded:
+                throw attemptExpired()
+            case .connectTimeout:
+                throw libraryTimeout("connect timed out after \(settings.connectTimeout)")
+            case .readTimeout, .writeTimeout:
+                throw libraryTimeout("timed out after \(settings.requestTimeout)")
             case .cancelled where Task.isCancelled:
                 throw failure(.cancelled, "cancelled")
             default:
@@ -199,7 +209,7 @@ public final class AzureHTTPClient: Sendable {
         } catch let error as NIOSSLExtraError {
             throw failure(.tls, "TLS handshake failed: \(error)")
         } catch is CancellationError {
-            throw Task.isCancelled ? failure(.cancelled, "cancelled") : failure(.timedOut, timeoutText)
+            throw Task.isCancelled ? failure(.cancelled, "cancelled") : attemptExpired()
         } catch {
             throw failure(.connection, "\(error)")
         }

@@ -8,8 +8,11 @@ public struct AzureHTTPError: Error, Sendable, Equatable, CustomStringConvertibl
         case connection
         /// The TLS handshake failed, typically certificate verification. Not retried: it will fail again.
         case tls
-        /// The caller's deadline or the per-request timeout passed.
+        /// One attempt's own limit (`requestTimeout`, `connectTimeout`) passed; retried while time is left.
         case timedOut
+        /// The caller's deadline passed: the caller's whole operation is out of time (a mount maps this to
+        /// DEADLINE_EXCEEDED, not to an unavailable service).
+        case deadlineExceeded
         /// The body exceeded the size limit.
         case responseTooLarge
         /// The calling task was cancelled.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Everything the process-wide client is built from, read once at start-up.
 public struct HTTPClientSettings: Sendable {
-    /// Sent on every request; see `userAgent(version:custom:)`.
+    /// Sent on every request; see `userAgent(product:version:custom:)`.
     public var userAgent: String
     /// `--extra-ca-bundle`: PEM certificates trusted in addition to the system roots.
     public var extraCABundlePath: String?
@@ -31,11 +31,10 @@ public struct HTTPClientSettings: Sendable {
         self.maxResponseBytes = maxResponseBytes
     }
 
-    public static let providerName = "secrets-store-csi-driver-provider-azure-swift"
-
-    /// `secrets-store-csi-driver-provider-azure-swift/<version>`, then the operator's custom agent if any.
-    public static func userAgent(version: String, custom: String? = nil) -> String {
-        let base = "\(providerName)/\(version)"
+    /// `<product>/<version>`, then the operator's custom agent if any. The product name is the caller's
+    /// (the provider's runtime name), so it is written in one place only.
+    public static func userAgent(product: String, version: String, custom: String? = nil) -> String {
+        let base = "\(product)/\(version)"
         guard let custom = custom?.trimmingCharacters(in: .whitespaces), !custom.isEmpty else { return base }
         return base + " " + custom
     }

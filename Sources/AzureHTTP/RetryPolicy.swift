@@ -27,9 +27,11 @@ public struct RetryPolicy: Sendable, Equatable {
         retryableStatuses: [408, 429, 500, 502, 503, 504])
 
     /// IMDS: Azure documents retrying 404 and 410 (identity being set up or IMDS updating; 410 for at least
-    /// 70 s), 429 and every 5xx with exponential backoff. The caller's deadline bounds the total.
+    /// 70 s), 429 and every 5xx with exponential backoff. 13 attempts: the expected waits (half of each cap:
+    /// 0.5 + 1 + 2 + 4 + 8 + 7 × 8 s) add up to 71.5 s, so a 410 is outlasted on average, not only in the
+    /// unlucky case. The caller's deadline still bounds the total.
     public static let imds = RetryPolicy(
-        maxAttempts: 6, baseDelay: .seconds(1), maxDelay: .seconds(16),
+        maxAttempts: 13, baseDelay: .seconds(1), maxDelay: .seconds(16),
         retryableStatuses: Set([404, 408, 410, 429]).union(500...599))
 
     /// No retries (tests, or calls whose caller retries itself).

@@ -42,9 +42,6 @@ public struct SecretBundle: Sendable, Equatable, Decodable, CustomStringConverti
         self.attributes = attributes
     }
 
-    /// The version from `id` (its last path segment).
-    public var version: String { lastPathSegment(id) }
-
     public var description: String { "SecretBundle(id: \(id), contentType: \(contentType ?? "nil"))" }
 }
 
@@ -87,9 +84,6 @@ public struct KeyBundle: Sendable, Equatable, Decodable {
         self.attributes = attributes
         self.managed = managed
     }
-
-    /// The version from `key.kid`.
-    public var version: String { lastPathSegment(key.kid) }
 }
 
 /// GET /certificates/{name}/{version}. `cer` is the DER leaf certificate in standard base64.
@@ -111,13 +105,4 @@ public struct CertificateBundle: Sendable, Equatable, Decodable {
         self.contentType = contentType
         self.attributes = attributes
     }
-
-    /// The version from `id`.
-    public var version: String { lastPathSegment(id) }
-}
-
-/// `https://v.vault.azure.net/secrets/name/abc` -> `abc`.
-func lastPathSegment(_ url: String) -> String {
-    let path = URLComponents(string: url)?.path ?? url
-    return path.split(separator: "/").last.map(String.init) ?? ""
 }

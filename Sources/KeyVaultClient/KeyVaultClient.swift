@@ -30,9 +30,7 @@ public struct KeyVaultClient: Sendable {
         http: AzureHTTPClient, tokens: TokenCache, credential: any TokenCredential, environment: AzureEnvironment,
         vaultName: String, logger: Logger
     ) throws(KeyVaultError) {
-        // The name becomes part of a host name: nothing but what Key Vault allows, so it cannot redirect us.
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
-        guard !vaultName.isEmpty, vaultName.unicodeScalars.allSatisfy(allowed.contains) else {
+        guard Self.isSafeVaultName(vaultName) else {
             throw KeyVaultError(kind: .invalidRequest, message: "invalid keyvaultName \"\(vaultName)\": only letters, digits and hyphens are allowed")
         }
         try self.init(
@@ -69,11 +67,12 @@ public struct KeyVaultClient: Sendable {
         try await getObject(CertificateBundle.self, kind: .certificates, name: name, version: version, deadline: deadline)
     }
 
-    /// Every version of an object, following `nextLink` until it is null, newest first by `created`.
-    /// Disabled versions are included (see `enabled`).
+    /// Every version of an object, following `nextLink` until it is null, in the service's order (which is
+    /// unspecified: callers that need an order sort, so there is one rule, theirs). Disabled versions are
+    /// included (see `enabled`).
     public func listVersions(kind: KeyVaultObjectKind, name: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> [VersionItem] {
         let context = ObjectContext(kind: kind, name: name, version: "")
-        var url = "\(baseURL)\(kind.pathSegment)/\(Self.pathEscape(name))/versions?api-version=\(Self.apiVersion)"
+        var url = "\(baseURL)\(kind.pathSegment)/\(PercentEncoding.component(name))/versions?api-version=\(Self.apiVersion)"
         var items: [VersionItem] = []
         var visited: Set<String> = []
         for _ in 0..<Self.maximumPages {
@@ -86,7 +85,7 @@ public struct KeyVaultClient: Sendable {
             } catch {
                 throw context.error(.malformedResponse, "malformed version listing from Key Vault: \(error.detail)")
             }
-            guard let next = page.nextLink, !next.isEmpty else { return items.sortedNewestFirst() }
+            guard let next = page.nextLink, !next.isEmpty else { return items }
             // Used verbatim as the Go SDK does, but only on the vault itself: the token goes with it.
             guard let nextComponents = URLComponents(string: next), Self.sameOrigin(nextComponents, vault) else {
                 throw context.error(.invalidNextLink, "version listing nextLink points outside the vault \(vault.host ?? ""): refused")
@@ -116,7 +115,8 @@ public struct KeyVaultClient: Sendable {
     ) async throws(KeyVaultError) -> Bundle {
         let context = ObjectContext(kind: kind, name: name, version: version)
         // An empty version means latest; the SDKs then keep the trailing slash.
-        let url = "\(baseURL)\(kind.pathSegment)/\(Self.pathEscape(name))/\(Self.pathEscape(version))?api-version=\(Self.apiVersion)"
+        // Object names are `[0-9a-zA-Z-]+` and versions hex, but encode anyway so nothing can change the path.
+        let url = "\(baseURL)\(kind.pathSegment)/\(PercentEncoding.component(name))/\(PercentEncoding.component(version))?api-version=\(Self.apiVersion)"
         let response = try await authorizedGet(url, context: context, deadline: deadline)
         do throws(ResponseDecodingError) {
             return try ResponseDecoding.decode(type, from: response.body)
@@ -137,6 +137,7 @@ public struct KeyVaultClient: Sendable {
             } catch {
                 var failure = context.error(.authentication, error.description)
                 failure.authError = error
+                failure.isDeadlineExceeded = error.isDeadlineExceeded
                 throw failure
             }
             let response: AzureHTTPResponse
@@ -145,7 +146,9 @@ public struct KeyVaultClient: Sendable {
                     AzureHTTPRequest(url: url, headers: [("Authorization", "Bearer \(token.token)"), ("Accept", "application/json")]),
                     policy: retryPolicy, deadline: deadline)
             } catch {
-                throw context.error(.transport, error.description)
+                var failure = context.error(.transport, error.description)
+                failure.isDeadlineExceeded = error.kind == .deadlineExceeded
+                throw failure
             }
             if response.isSuccess { return response }
             if response.status == 401 && !renewed {
@@ -189,10 +192,11 @@ public struct KeyVaultClient: Sendable {
         return error
     }
 
-    /// Object names are `[0-9a-zA-Z-]+` and versions hex, but encode anyway so nothing can change the path.
-    static func pathEscape(_ segment: String) -> String {
-        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-        return segment.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    /// Letters, digits and hyphens only. `ProviderParameters` validates vault names fully, but this module
+    /// cannot depend on it, and the name becomes part of a host name that receives a bearer token: this
+    /// check keeps any caller from pointing the client at another host (`evil.com/#`).
+    static func isSafeVaultName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") }
     }
 
     /// Same scheme, host and port (`:443` written out equals no port, as the real service writes it).

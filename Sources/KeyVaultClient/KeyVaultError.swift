@@ -37,10 +37,14 @@ public struct KeyVaultError: Error, Sendable, Equatable, CustomStringConvertible
     public var objectVersion: String
     /// Set for `.authentication`.
     public var authError: AuthError?
+    /// The caller's deadline ran out (`.transport`, or `.authentication` while getting the token): the read
+    /// was out of time, as opposed to a vault or identity service that failed or did not answer in time.
+    public var isDeadlineExceeded: Bool
 
     public init(
         kind: Kind, status: Int? = nil, code: String? = nil, innerCode: String? = nil, message: String,
-        objectKind: KeyVaultObjectKind? = nil, objectName: String = "", objectVersion: String = "", authError: AuthError? = nil
+        objectKind: KeyVaultObjectKind? = nil, objectName: String = "", objectVersion: String = "", authError: AuthError? = nil,
+        isDeadlineExceeded: Bool = false
     ) {
         self.kind = kind
         self.status = status
@@ -51,6 +55,7 @@ public struct KeyVaultError: Error, Sendable, Equatable, CustomStringConvertible
         self.objectName = objectName
         self.objectVersion = objectVersion
         self.authError = authError
+        self.isDeadlineExceeded = isDeadlineExceeded
     }
 
     /// e.g. `status 404, code SecretNotFound: A secret with (name/id) x was not found in this key vault.`

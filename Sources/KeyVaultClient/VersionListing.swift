@@ -39,17 +39,8 @@ struct VersionPage: Decodable {
     }
 }
 
-extension Array where Element == VersionItem {
-    /// Newest first (by `created`; unknown dates last, then by version for a stable order). The service
-    /// lists in no particular order.
-    func sortedNewestFirst() -> [VersionItem] {
-        sorted { a, b in
-            switch (a.created, b.created) {
-            case let (x?, y?) where x != y: return x > y
-            case (_?, nil): return true
-            case (nil, _?): return false
-            default: return a.version < b.version
-            }
-        }
-    }
+/// `https://v.vault.azure.net/secrets/name/abc` -> `abc`.
+func lastPathSegment(_ url: String) -> String {
+    let path = URLComponents(string: url)?.path ?? url
+    return path.split(separator: "/").last.map(String.init) ?? ""
 }

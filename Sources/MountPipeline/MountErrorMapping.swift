@@ -14,13 +14,8 @@ enum MountErrorMapping {
         MountError(kind(of: error), "failed to get credentials: \(error.description)")
     }
 
-    /// A transport failure once the mount's deadline has passed is the deadline, not the network.
-    static func fetch(_ error: KeyVaultError, object: KeyVaultObject, version: String, deadline: ContinuousClock.Instant) -> MountError {
-        var kind = kind(of: error)
-        if kind == .unavailable, error.status == nil, ContinuousClock.now >= deadline {
-            kind = .deadlineExceeded
-        }
-        return MountError(kind, "failed to get \(object.describedForErrors(version: version)): \(error.reason)")
+    static func fetch(_ error: KeyVaultError, object: KeyVaultObject, version: String) -> MountError {
+        MountError(kind(of: error), "failed to get \(object.describedForErrors(version: version)): \(error.reason)")
     }
 
     static func content(_ error: ContentError, object: KeyVaultObject, version: String) -> MountError {
@@ -28,6 +23,7 @@ enum MountErrorMapping {
     }
 
     static func kind(of error: KeyVaultError) -> MountError.Kind {
+        if error.isDeadlineExceeded { return .deadlineExceeded }
         switch error.kind {
         case .service:
             switch error.status ?? 0 {
@@ -51,6 +47,7 @@ enum MountErrorMapping {
     }
 
     static func kind(of error: AuthError) -> MountError.Kind {
+        if error.isDeadlineExceeded { return .deadlineExceeded }
         switch error.kind {
         case .transport: return .unavailable
         case .invalidConfiguration: return .invalidArgument

@@ -51,7 +51,7 @@ struct ObjectFetcher: Sendable {
             do throws(KeyVaultError) {
                 return try await client.listVersions(kind: object.type.collection, name: object.name, deadline: deadline)
             } catch {
-                throw MountErrorMapping.fetch(error, object: object, version: object.version, deadline: deadline)
+                throw MountErrorMapping.fetch(error, object: object, version: object.version)
             }
         }
         let enabled = items.filter { $0.enabled != false }.sorted { ($0.created ?? 0) > ($1.created ?? 0) }
@@ -80,7 +80,7 @@ struct ObjectFetcher: Sendable {
                 case .cert: return .certificate(try await client.getCertificate(name: object.name, version: version, deadline: deadline))
                 }
             } catch {
-                throw MountErrorMapping.fetch(error, object: object, version: version, deadline: deadline)
+                throw MountErrorMapping.fetch(error, object: object, version: version)
             }
         }
     }

@@ -180,7 +180,7 @@ import Testing
         let server = try await ScriptedServer.start(.respond(status: 200))
         try await withTestClient { http in
             let error = await failure { () throws(AzureHTTPError) in try await http.send(AzureHTTPRequest(url: "http://127.0.0.1:\(server.port)/"), deadline: .now - .seconds(1)) }
-            #expect(error?.kind == .timedOut)
+            #expect(error?.kind == .deadlineExceeded)
         }
         #expect(server.requests.isEmpty)
         await server.stop()
@@ -193,8 +193,37 @@ import Testing
             let error = await failure { () throws(AzureHTTPError) in
                 try await http.send(AzureHTTPRequest(url: "http://127.0.0.1:\(server.port)/"), policy: .none, deadline: .now + .milliseconds(500))
             }
-            #expect(error?.kind == .timedOut)
+            #expect(error?.kind == .deadlineExceeded)
             #expect(ContinuousClock.now - started < .seconds(2))
+        }
+        await server.stop()
+    }
+
+    /// The attempt's own timeout is not the caller's deadline: it is retried, and reported as `.timedOut`.
+    @Test func aPerRequestTimeoutIsNotTheDeadline() async throws {
+        let server = try await ScriptedServer.start(.silence)
+        let http = try AzureHTTPClient(
+            settings: HTTPClientSettings(userAgent: "t", environment: [:], requestTimeout: .milliseconds(200)), logger: .init(label: "t"),
+            sleep: { _ in })
+        let policy = RetryPolicy(maxAttempts: 2, baseDelay: .zero, maxDelay: .zero, retryableStatuses: [])
+        let error = await failure { () throws(AzureHTTPError) in
+            try await http.send(AzureHTTPRequest(url: "http://127.0.0.1:\(server.port)/"), policy: policy, deadline: farDeadline)
+        }
+        #expect(error?.kind == .timedOut && error?.attempts == 2)
+        await server.stop()
+        try await http.shutdown()
+    }
+
+    @Test func aCredentialOutOfTimeSaysSo() async throws {
+        let server = try await ScriptedServer.start(.silence)
+        try await withTestClient { http in
+            let credential = ManagedIdentityCredential(userAssignedClientID: nil, http: http, endpoint: "http://127.0.0.1:\(server.port)")
+            do throws(AuthError) {
+                _ = try await credential.fetchToken(scope: "https://vault.azure.net/.default", deadline: .now + .milliseconds(300))
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.kind == .transport && error.isDeadlineExceeded)
+            }
         }
         await server.stop()
     }
@@ -232,5 +261,25 @@ import Testing
             }
             #expect(printed[0] == "ClientSecretCredential(servicePrincipal tenant=t clientID=c)")
         }
+    }
+}
+
+@Suite struct AuthDecodingTests {
+    /// Only unpadded base64url is a JWT segment, and `exp` is a number (RFC 7519 NumericDate).
+    @Test func serviceAccountTokenDecodingIsStrict() {
+        func jwt(_ payload: String) -> String { "e30.\(payload).c2ln" }
+        #expect(ServiceAccountToken.expiry(of: jwt("eyJleHAiOjE3fQ")) == Date(timeIntervalSince1970: 17))  // {"exp":17}
+        #expect(ServiceAccountToken.expiry(of: jwt("eyJleHAiOjE3fQ==")) == nil)  // padded
+        #expect(ServiceAccountToken.expiry(of: jwt("eyJleHAiOnRydWV9")) == nil)  // {"exp":true}
+        #expect(ServiceAccountToken.base64URLDecoded("-_8") == Data([0xFB, 0xFF]))
+        #expect(ServiceAccountToken.base64URLDecoded("+/8") == nil)
+    }
+
+    @Test func oauthErrorsReadTheSameForEveryEndpoint() {
+        let body = #"{"error":"invalid_request","error_description":"Identity not found\r\nTrace ID: 1"}"#
+        let error = AuthError.rejected(AzureHTTPResponse(status: 400, body: Array(body.utf8)), mode: .managedIdentity, prefix: "P")
+        #expect(error.description == "P: status 400, error: invalid_request, Identity not found")
+        #expect(error.kind == .rejected && error.status == 400 && error.errorCode == "invalid_request" && !error.isDeadlineExceeded)
+        #expect(AuthError.rejected(AzureHTTPResponse(status: 502, body: Array("<html>".utf8)), mode: .servicePrincipal, prefix: "P").description == "P: status 502")
     }
 }

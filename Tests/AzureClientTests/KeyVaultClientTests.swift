@@ -64,13 +64,13 @@ import Testing
         try await withHarness([{ _, port in .respond(status: 200, body: secretJSON(port)) }]) { h in
             let secret = try await h.client.getSecret(name: "db", version: "", deadline: farDeadline)
             #expect(secret.value == "s3cr3t-value")
-            #expect(secret.version == version)
+            #expect(secret.id.hasSuffix("/secrets/db/\(version)"))
             #expect(secret.attributes?.created == 1_700_000_000)
             #expect(!secret.description.contains("s3cr3t"))
             let request = try #require(h.server.requests.first)
             #expect(request.uri == "/secrets/db/?api-version=7.4")
             #expect(request.header("Authorization") == "Bearer token-1")
-            #expect(request.header("User-Agent") == "secrets-store-csi-driver-provider-azure-swift/0.0.1-test e2e")
+            #expect(request.header("User-Agent") == "provider-test/0.0.1-test e2e")
         }
     }
 
@@ -198,7 +198,8 @@ import Testing
         }
     }
 
-    @Test func versionListingFollowsNextLinkAndSortsNewestFirst() async throws {
+    /// The order is the service's: the pipeline sorts once, by its own rule.
+    @Test func versionListingFollowsNextLinkAndKeepsTheServicesOrder() async throws {
         try await withHarness([
             { _, port in
                 .respond(status: 200, body: #"{"value":[{"id":"https://\#(Self.host)/secrets/db/aaa","attributes":{"enabled":true,"created":100}}],"nextLink":"http://\#(Self.host):\#(port)/secrets/db/versions?api-version=7.4&$skiptoken=p2"}"#)
@@ -207,8 +208,8 @@ import Testing
             Self.reply(200, #"{"value":[{"id":"https://\#(Self.host)/secrets/db/bbb","attributes":{"enabled":false,"created":200}}],"nextLink":null}"#),
         ]) { h in
             let versions = try await h.client.listVersions(kind: .secrets, name: "db", deadline: farDeadline)
-            #expect(versions.map(\.version) == ["bbb", "aaa"])
-            #expect(versions.map(\.enabled) == [false, true])
+            #expect(versions.map(\.version) == ["aaa", "bbb"])
+            #expect(versions.map(\.enabled) == [true, false])
             #expect(h.server.requests.map(\.uri) == [
                 "/secrets/db/versions?api-version=7.4", "/secrets/db/versions?api-version=7.4&$skiptoken=p2",
                 "/secrets/db/versions?api-version=7.4&$skiptoken=p3",
@@ -274,9 +275,9 @@ import Testing
             Self.reply(200, #"{"key":{"kid":"https://v/keys/k/v2","kty":"EC","crv":"P-256","x":"eA","y":"eQ","key_ops":["sign"]},"attributes":{"enabled":true}}"#),
         ]) { h in
             let certificate = try await h.client.getCertificate(name: "c", version: "v1", deadline: farDeadline)
-            #expect(certificate.cer == "MIIB" && certificate.sid == "https://v/secrets/c/v1" && certificate.version == "v1")
+            #expect(certificate.cer == "MIIB" && certificate.sid == "https://v/secrets/c/v1" && certificate.id == "https://v/certificates/c/v1")
             let key = try await h.client.getKey(name: "k", version: "", deadline: farDeadline)
-            #expect(key.key.crv == "P-256" && key.key.keyOps == ["sign"] && key.version == "v2")
+            #expect(key.key.crv == "P-256" && key.key.keyOps == ["sign"] && key.key.kid == "https://v/keys/k/v2")
             #expect(h.server.requests.map(\.uri) == ["/certificates/c/v1?api-version=7.4", "/keys/k/?api-version=7.4"])
         }
     }
@@ -288,6 +289,28 @@ import Testing
                     http: http, tokens: TokenCache(), credential: CountingCredential(),
                     environment: .init(name: "x", activeDirectoryEndpoint: "https://l/", keyVaultEndpoint: "https://vault.azure.net/", keyVaultDNSSuffix: "vault.azure.net"),
                     vaultName: "evil.com/#", logger: Logger(label: "t"))
+            }
+        }
+    }
+
+    /// The pipeline maps these to DEADLINE_EXCEEDED: the vault is not known to be down, the mount is out of time.
+    @Test func anExpiredDeadlineIsFlaggedForReadsAndTokens() async throws {
+        try await withHarness([{ _, _ in .silence }]) { h in
+            do throws(KeyVaultError) {
+                _ = try await h.client.getSecret(name: "db", version: "", deadline: .now + .milliseconds(300))
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.kind == .transport && error.isDeadlineExceeded)
+            }
+        }
+        try await withTestClient(names: [Self.host]) { http in
+            let slow = CountingCredential(delay: .seconds(3))
+            let client = try KeyVaultClient(http: http, tokens: TokenCache(), credential: slow, vaultBaseURL: "http://\(Self.host):1", scope: "s", logger: Logger(label: "t"))
+            do throws(KeyVaultError) {
+                _ = try await client.getSecret(name: "db", version: "", deadline: .now + .milliseconds(200))
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.kind == .authentication && error.isDeadlineExceeded && error.authError?.isDeadlineExceeded == true)
             }
         }
     }

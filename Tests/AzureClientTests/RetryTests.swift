@@ -48,6 +48,16 @@ import Testing
         #expect(policy.delay(beforeRetry: 1, retryAfter: nil, random: { _ in .zero }) == .zero)
     }
 
+    /// Azure: retry IMDS's 410 for at least 70 s. With full jitter the expected wait is half the cap.
+    @Test func imdsRetriesOutlastA410OnAverage() {
+        let policy = RetryPolicy.imds
+        let retries = 1..<policy.maxAttempts
+        let expected = retries.reduce(Duration.zero) { $0 + policy.delay(beforeRetry: $1, retryAfter: nil, random: { $0 / 2 }) }
+        let longest = retries.reduce(Duration.zero) { $0 + policy.delay(beforeRetry: $1, retryAfter: nil, random: { $0 }) }
+        #expect(expected > .seconds(70))
+        #expect(longest <= .seconds(150))
+    }
+
     @Test func retryAfterReplacesBackoff() {
         #expect(RetryPolicy.standard.delay(beforeRetry: 1, retryAfter: .seconds(7)) == .seconds(7))
     }
@@ -107,9 +117,15 @@ import Testing
         #expect(Redaction.scrub(String(repeating: "a b ", count: 1000)).count <= Redaction.maximumLength + 3)
     }
 
-    @Test func userAgent() {
-        #expect(HTTPClientSettings.userAgent(version: "1.2.3") == "secrets-store-csi-driver-provider-azure-swift/1.2.3")
-        #expect(HTTPClientSettings.userAgent(version: "1.2.3", custom: "aks/1") == "secrets-store-csi-driver-provider-azure-swift/1.2.3 aks/1")
+    @Test func userAgentNamesTheCallersProduct() {
+        #expect(HTTPClientSettings.userAgent(product: "p", version: "1.2.3") == "p/1.2.3")
+        #expect(HTTPClientSettings.userAgent(product: "p", version: "1.2.3", custom: " aks/1 ") == "p/1.2.3 aks/1")
+    }
+
+    @Test func percentEncodingIsDefinedOnce() {
+        #expect(PercentEncoding.component("a/b c?d&e=f~g.h-i_j") == "a%2Fb%20c%3Fd%26e%3Df~g.h-i_j")
+        #expect(PercentEncoding.queryValue("https://vault.azure.net") == "https://vault.azure.net")
+        #expect(PercentEncoding.queryValue("a&b=c+d#e?f g") == "a%26b%3Dc%2Bd%23e%3Ff%20g")
     }
 }
 

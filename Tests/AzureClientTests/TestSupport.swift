@@ -7,7 +7,7 @@ import Synchronization
 /// An HTTP client for loopback tests: no proxies, no real sleeping (waits are recorded instead), and the
 /// given names resolved to 127.0.0.1.
 func makeTestClient(names: [String] = [], sleeps: SleepRecorder = SleepRecorder()) throws -> AzureHTTPClient {
-    var settings = HTTPClientSettings(userAgent: HTTPClientSettings.userAgent(version: "0.0.1-test", custom: "e2e"), environment: [:], requestTimeout: .seconds(5), connectTimeout: .seconds(2))
+    var settings = HTTPClientSettings(userAgent: HTTPClientSettings.userAgent(product: "provider-test", version: "0.0.1-test", custom: "e2e"), environment: [:], requestTimeout: .seconds(5), connectTimeout: .seconds(2))
     settings.dnsOverride = Dictionary(uniqueKeysWithValues: names.map { ($0, "127.0.0.1") })
     return try AzureHTTPClient(settings: settings, logger: Logger(label: "test"), sleep: { duration in sleeps.record(duration) })
 }
@@ -57,7 +57,12 @@ final class CountingCredential: TokenCredential {
             state.scopes.append(scope)
             return state.count
         }
-        if delay > .zero { try? await Task.sleep(for: delay) }
+        if delay > .zero {
+            // Like a real credential: the request gives up at its deadline.
+            let finish = ContinuousClock.now + delay
+            try? await Task.sleep(until: min(finish, deadline), clock: .continuous)
+            if deadline < finish { throw AuthError(kind: .transport, mode: .servicePrincipal, description: "deadline exceeded") }
+        }
         if let failure { throw failure }
         return AccessToken(token: "token-\(n)", expiresOn: now().addingTimeInterval(lifetime))
     }

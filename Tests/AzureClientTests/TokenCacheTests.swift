@@ -38,6 +38,41 @@ import Testing
         #expect(await cache.statistics.entries == 0)
     }
 
+    @Test func aWaiterLeavesAtItsOwnDeadline() async throws {
+        let cache = TokenCache()
+        let credential = CountingCredential(delay: .seconds(30))
+        let patient = Task { try await cache.token(for: credential, scope: scope, deadline: farDeadline) }
+        try await Task.sleep(for: .milliseconds(10))
+        let started = ContinuousClock.now
+        await #expect(throws: AuthError.self) { try await cache.token(for: credential, scope: scope, deadline: .now + .milliseconds(200)) }
+        #expect(ContinuousClock.now - started < .seconds(10))  // far less than the 30 s flight, even on a loaded machine
+        patient.cancel()
+    }
+
+    @Test func aCancelledWaiterReturnsAtOnce() async throws {
+        let cache = TokenCache()
+        let credential = CountingCredential(delay: .seconds(30))
+        let started = ContinuousClock.now
+        let waiter = Task { try await cache.token(for: credential, scope: scope, deadline: farDeadline) }
+        try await Task.sleep(for: .milliseconds(100))
+        waiter.cancel()
+        await #expect(throws: AuthError.self) { try await waiter.value }
+        #expect(ContinuousClock.now - started < .seconds(10))  // far less than the 30 s flight, even on a loaded machine
+    }
+
+    /// A mount about to time out starts the request; a mount with a fresh deadline joins it and still gets
+    /// the token: the shared request is not bound to the starter's deadline.
+    @Test func aLateCallerIsNotBoundByTheStartersDeadline() async throws {
+        let cache = TokenCache()
+        let credential = CountingCredential(delay: .milliseconds(400))
+        let early = Task { try await cache.token(for: credential, scope: scope, deadline: .now + .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(10))
+        let token = try await cache.token(for: credential, scope: scope, deadline: farDeadline)
+        #expect(token.token == "token-1")
+        await #expect(throws: AuthError.self) { try await early.value }
+        #expect(credential.fetches == 1)
+    }
+
     @Test func refreshesFiveMinutesAheadOfALongToken() async throws {
         let clock = TestClock()
         let cache = TokenCache(now: { clock.now })

@@ -382,7 +382,8 @@ def test_imds_that_stays_throttled_fails_after_bounded_retries(fake_azure, azure
     code, details = mount_error(azure_client, identity(fake_azure, "vm-system-assigned"))
     assert code == grpc.StatusCode.RESOURCE_EXHAUSTED and "status 429" in details
     statuses = [r["status"] for r in token_requests(fake_azure)]
-    assert 2 <= len(statuses) <= 10 and set(statuses) == {429}
+    # Azure asks IMDS clients to keep retrying for about 70 s; the policy makes at most 13 attempts.
+    assert 2 <= len(statuses) <= 13 and set(statuses) == {429}
 
 
 def test_pod_identity_deprecation_is_logged_once_per_class(fake_azure, azure_provider, azure_client):
