@@ -67,12 +67,7 @@ class _ProxyHandler(socketserver.BaseRequestHandler):
         except ValueError:
             return self._refuse(client, 400, "Bad Request")
         if method.upper() == "CONNECT":
-            host, port = _split_hostport(target, 443)
-            backend = srv.router.target(host, port)
-            srv.count_connection(host, port, backend is not None)
-            if backend is None:
-                return self._refuse(client, 502, "Bad Gateway")
-            upstream = self._dial(backend)
+            upstream = self._open(*_split_hostport(target, 443))
             if upstream is None:
                 return self._refuse(client, 502, "Bad Gateway")
             client.sendall(b"HTTP/1.1 200 Connection Established\r\n\r\n")
@@ -84,11 +79,7 @@ class _ProxyHandler(socketserver.BaseRequestHandler):
         hostport = target[7:].split("/", 1)[0]
         path = "/" + target[7:].split("/", 1)[1] if "/" in target[7:] else "/"
         host, port = _split_hostport(hostport, 80)
-        backend = srv.router.target(host, port)
-        srv.count_connection(host, port, backend is not None)
-        if backend is None:
-            return self._refuse(client, 502, "Bad Gateway")
-        upstream = self._dial(backend)
+        upstream = self._open(host, port)
         if upstream is None:
             return self._refuse(client, 502, "Bad Gateway")
         # Origin-form for the fake; one request per upstream connection ("Connection: close"), so a client
@@ -98,6 +89,12 @@ class _ProxyHandler(socketserver.BaseRequestHandler):
         new_head = "\r\n".join([f"{method} {path} {version}"] + headers + ["Connection: close"]) + "\r\n\r\n"
         upstream.sendall(new_head.encode("latin-1") + rest)
         return self._relay(client, upstream)
+
+    def _open(self, host, port):
+        """A connection to the fake that serves host:port, or None: unknown hosts are never dialled."""
+        backend = self.server.router.target(host, port)
+        self.server.count_connection(host, port, backend is not None)
+        return self._dial(backend) if backend is not None else None
 
     @staticmethod
     def _dial(port: int):
