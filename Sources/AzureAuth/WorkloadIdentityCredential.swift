@@ -26,7 +26,7 @@ public struct WorkloadIdentityCredential: TokenCredential, CustomStringConvertib
             material: [serviceAccountToken])
         self.request = EntraTokenRequest(mode: .workloadIdentity, authorityHost: environment.authorityHost, tenantID: tenantID, clientID: clientID)
         self.serviceAccountToken = serviceAccountToken
-        self.serviceAccountTokenExpiry = serviceAccountTokenExpiry ?? ServiceAccountToken.expiry(of: serviceAccountToken)
+        self.serviceAccountTokenExpiry = serviceAccountTokenExpiry ?? JWTExpiry.expiry(of: serviceAccountToken)
         self.http = http
     }
 

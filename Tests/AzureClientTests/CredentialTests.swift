@@ -268,11 +268,11 @@ import Testing
     /// Only unpadded base64url is a JWT segment, and `exp` is a number (RFC 7519 NumericDate).
     @Test func serviceAccountTokenDecodingIsStrict() {
         func jwt(_ payload: String) -> String { "e30.\(payload).c2ln" }
-        #expect(ServiceAccountToken.expiry(of: jwt("eyJleHAiOjE3fQ")) == Date(timeIntervalSince1970: 17))  // {"exp":17}
-        #expect(ServiceAccountToken.expiry(of: jwt("eyJleHAiOjE3fQ==")) == nil)  // padded
-        #expect(ServiceAccountToken.expiry(of: jwt("eyJleHAiOnRydWV9")) == nil)  // {"exp":true}
-        #expect(ServiceAccountToken.base64URLDecoded("-_8") == Data([0xFB, 0xFF]))
-        #expect(ServiceAccountToken.base64URLDecoded("+/8") == nil)
+        #expect(JWTExpiry.expiry(of: jwt("eyJleHAiOjE3fQ")) == Date(timeIntervalSince1970: 17))  // {"exp":17}
+        #expect(JWTExpiry.expiry(of: jwt("eyJleHAiOjE3fQ==")) == nil)  // padded
+        #expect(JWTExpiry.expiry(of: jwt("eyJleHAiOnRydWV9")) == nil)  // {"exp":true}
+        #expect(JWTExpiry.base64URLDecoded("-_8") == Data([0xFB, 0xFF]))
+        #expect(JWTExpiry.base64URLDecoded("+/8") == nil)
     }
 
     @Test func oauthErrorsReadTheSameForEveryEndpoint() {

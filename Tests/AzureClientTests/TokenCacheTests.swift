@@ -211,7 +211,7 @@ import Testing
     }
 
     @Test func serviceAccountTokenExpiryIsRead() {
-        #expect(ServiceAccountToken.expiry(of: fakeJWT(exp: 1_800_000_000)) == Date(timeIntervalSince1970: 1_800_000_000))
-        #expect(ServiceAccountToken.expiry(of: "not-a-jwt") == nil)
+        #expect(JWTExpiry.expiry(of: fakeJWT(exp: 1_800_000_000)) == Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(JWTExpiry.expiry(of: "not-a-jwt") == nil)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The Kubernetes service-account token handed over by the driver (a JWT). Only its `exp` claim is read;
+/// The expiry of the service-account token (a JWT) the driver hands over, when the driver sent no
+/// `expirationTimestamp`. Only the `exp` claim is read;
 /// Entra ID verifies the signature.
-enum ServiceAccountToken {
+enum JWTExpiry {
     static func expiry(of jwt: String) -> Date? {
         struct Claims: Decodable { let exp: Double? }
         let parts = jwt.split(separator: ".", omittingEmptySubsequences: false)
