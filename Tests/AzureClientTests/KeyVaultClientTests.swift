@@ -43,13 +43,7 @@ import Testing
         }
         client.retryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(10), maxDelay: .milliseconds(40), retryableStatuses: RetryPolicy.standard.retryableStatuses)
         let harness = Harness(server: server, client: client, credential: credential, sleeps: sleeps, http: http, cache: cache)
-        do {
-            try await body(harness)
-        } catch {
-            try await harness.finish()
-            throw error
-        }
-        try await harness.finish()
+        try await run { try await body(harness) } thenAlways: { try await harness.finish() }
     }
 
     static func reply(_ status: Int, _ body: String, _ headers: [(String, String)] = []) -> ScriptedServer.Responder {

@@ -16,13 +16,18 @@ func makeTestClient(names: [String] = [], sleeps: SleepRecorder = SleepRecorder(
 /// without `shutdown()`).
 func withTestClient(names: [String] = [], sleeps: SleepRecorder = SleepRecorder(), _ body: (AzureHTTPClient) async throws -> Void) async throws {
     let http = try makeTestClient(names: names, sleeps: sleeps)
+    try await run { try await body(http) } thenAlways: { try await http.shutdown() }
+}
+
+/// Runs `body`, then `cleanup` whether or not `body` threw (`defer` cannot await).
+func run(_ body: () async throws -> Void, thenAlways cleanup: () async throws -> Void) async throws {
     do {
-        try await body(http)
+        try await body()
     } catch {
-        try await http.shutdown()
+        try await cleanup()
         throw error
     }
-    try await http.shutdown()
+    try await cleanup()
 }
 
 final class SleepRecorder: Sendable {
