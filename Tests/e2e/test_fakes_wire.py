@@ -1,12 +1,14 @@
 """Wire-level checks of the fakes (raw HTTP): recorded Key Vault answers replayed byte-for-byte, error bodies,
 fault injection, NMI, IMDS, the proxy's refusal of unknown hosts, the admin endpoint and the launcher."""
-import glob
+import base64
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -16,7 +18,20 @@ import yaml
 from fakeazure import FakeAzure, rc2, seed as S
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VECTORS = sorted(glob.glob("/work/shared/conformance/vectors/*/vector.json"))
+# The recorded Go-provider vectors, as the repository carries them (test_conformance.py finds the same set).
+VECTOR_DIRS = [os.path.join(HERE, "..", "KeyVaultContentTests", "Fixtures", "conformance"),
+               os.path.join(HERE, "conformance_vectors")]
+RECORDED_VECTORS = 12
+
+
+def vector_files():
+    """Every vector.json of the repository; a missing directory is an error, never an empty list."""
+    found = []
+    for base in VECTOR_DIRS:
+        assert os.path.isdir(base), f"conformance vectors missing: {base}"
+        found += [os.path.join(base, name, "vector.json") for name in sorted(os.listdir(base))
+                  if os.path.exists(os.path.join(base, name, "vector.json"))]
+    return found
 
 
 class Wire:
@@ -109,13 +124,15 @@ def _seed_from_vectors(paths):
     return spec
 
 
-@pytest.mark.skipif(not VECTORS, reason="conformance vectors not present")
 def test_replays_recorded_answers_exactly(tmp_path):
-    with FakeAzure.start(seed=_seed_from_vectors(VECTORS), state_dir=str(tmp_path)) as fa:
+    vectors = vector_files()
+    assert len(vectors) == RECORDED_VECTORS, vectors
+    recorded_calls = sum(len(json.load(open(p))["key_vault"]) for p in vectors)
+    with FakeAzure.start(seed=_seed_from_vectors(vectors), state_dir=str(tmp_path)) as fa:
         w = Wire(fa)
         token = w.sp_token()
         checked = 0
-        for p in VECTORS:
+        for p in vectors:
             for call in json.load(open(p))["key_vault"]:
                 path = call["request"].split(" ", 1)[1]
                 r = w.kv(path, token, host="kv-bench.vault.azure.net")
@@ -123,7 +140,7 @@ def test_replays_recorded_answers_exactly(tmp_path):
                 # Same members, same values, same member order as the real service wrote them.
                 assert json.dumps(r.json()) == json.dumps(call["response"]), (p, path)
                 checked += 1
-        assert checked >= 12
+        assert checked == recorded_calls
 
 
 def test_vault_seeded_with_explicit_content(tmp_path):
@@ -233,14 +250,13 @@ def test_rc2_vectors():
     ("chain-cert-modern", ["MAC: sha256", "PBES2, PBKDF2, AES-256-CBC"]),
 ])
 def test_pkcs12_profiles(wire, tmp_path, name, expect):
-    import base64
     from cryptography.hazmat.primitives.serialization import pkcs12
     value = wire.kv(f"/secrets/{name}/?api-version=7.4", wire.sp_token()).json()["value"]
     pfx = base64.b64decode(value)
     key, cert, extra = pkcs12.load_key_and_certificates(pfx, b"")
     assert key is not None and len(extra) == 2
-    if not os.path.exists("/usr/bin/openssl"):
-        pytest.skip("openssl CLI not available")
+    # The openssl CLI names the algorithms; it is a prerequisite of the suite (installed with libssl-dev).
+    assert shutil.which("openssl"), "the openssl command is required (apt-get install openssl)"
     (tmp_path / "x.pfx").write_bytes(pfx)
     args = ["openssl", "pkcs12", "-in", str(tmp_path / "x.pfx"), "-info", "-noout", "-passin", "pass:"]
     out = subprocess.run(args + (["-legacy"] if "RC2" in expect[1] else []), capture_output=True, text=True)
@@ -330,16 +346,25 @@ def test_nmi(fake_azure):
 
 
 # ---- faults -------------------------------------------------------------------------------------------
+def wait_for_log(fa, server, count, timeout=5):
+    """The server's log once it holds `count` entries (a hung request is logged when it finally answers)."""
+    deadline = time.monotonic() + timeout
+    while len(fa.requests(server)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return fa.requests(server)
+
+
 def test_fault_reset_truncate_hang_latency(wire, fake_azure):
     tok = wire.sp_token()
     path = "/secrets/db-password?api-version=7.4"
     fake_azure.inject("keyvault", "reset")
-    with pytest.raises(requests.exceptions.ConnectionError):
+    # Through a CONNECT tunnel the reset reaches the client as the proxy closing the connection.
+    with pytest.raises(requests.exceptions.ProxyError, match="Remote end closed connection without response"):
         wire.kv(path, tok)
     fake_azure.inject("keyvault", "truncate")
-    with pytest.raises((requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError)):
+    with pytest.raises(requests.exceptions.ChunkedEncodingError, match=r"IncompleteRead\(140 bytes read, 140 more expected\)"):
         wire.kv(path, tok).json()
-    fake_azure.inject("keyvault", "hang", seconds=3)
+    fake_azure.inject("keyvault", "hang", seconds=1.5)
     with pytest.raises(requests.exceptions.ReadTimeout):
         wire.kv(path, tok, timeout=0.5)
     fake_azure.inject("keyvault", "latency", ms=300)
@@ -348,19 +373,124 @@ def test_fault_reset_truncate_hang_latency(wire, fake_azure):
     assert time.monotonic() - t >= 0.3
     fake_azure.inject("keyvault", "status", count=2, status=500)
     assert [wire.kv(path, tok).status_code for _ in range(3)] == [500, 500, 200]
-    deadline = time.monotonic() + 5  # the hung request is logged when it finally answers
-    while "hang" not in [r["fault"] for r in fake_azure.requests("keyvault")] and time.monotonic() < deadline:
-        time.sleep(0.1)
-    faults = [r["fault"] for r in fake_azure.requests("keyvault")]
-    assert {"reset", "truncate", "hang"} <= set(faults)
+    log = wait_for_log(fake_azure, "keyvault", 7)
+    assert [(r["fault"], r["status"]) for r in log] == [
+        ("reset", 0), ("truncate", 200), (None, 200), ("status", 500), ("status", 500), (None, 200), ("hang", 200)]
 
 
-def test_global_latency(tmp_path):
+def test_hold_keeps_a_request_open_until_released(wire, fake_azure):
+    """`hold` answers nothing until the test releases it; the client then gets the normal answer, and the
+    next request is not held (count=1)."""
+    tok = wire.sp_token()
+    path = "/secrets/db-password?api-version=7.4"
+    fid = fake_azure.inject("keyvault", "hold", path_contains="/secrets/db-password")
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(r=wire.kv(path, tok, timeout=30)))
+    thread.start()
+    assert fake_azure.wait_held(fid, timeout=10)
+    time.sleep(0.3)
+    assert thread.is_alive() and fake_azure.requests("keyvault") == []  # unanswered, not yet logged
+    fake_azure.release(fid)
+    thread.join(10)
+    assert (result["r"].status_code, result["r"].json()["value"]) == (200, "s3cr3t-Pa55w0rd!")
+    assert [(r["fault"], r["status"]) for r in fake_azure.requests("keyvault")] == [("hold", 200)]
+    assert wire.kv(path, tok).status_code == 200  # used up: not held again
+
+
+def test_reset_releases_held_requests_and_restores_latency(wire, fake_azure):
+    """Between tests nothing stays stuck or slow: reset() lets held requests answer and puts the latency
+    back to the start value (0 for the session fakes)."""
+    tok = wire.sp_token()
+    fid = fake_azure.inject("keyvault", "hold")
+    thread = threading.Thread(target=lambda: wire.kv("/secrets/db-password?api-version=7.4", tok, timeout=30))
+    thread.start()
+    assert fake_azure.wait_held(fid, timeout=10)
+    fake_azure.set_latency(2000)
+    fake_azure.reset()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert fake_azure.faults.latency_ms == {s: 0 for s in ("keyvault", "entra", "imds", "nmi")}
+    t = time.monotonic()
+    assert wire.kv("/secrets/db-password?api-version=7.4", tok).status_code == 200
+    assert time.monotonic() - t < 1
+
+
+def test_global_latency_survives_reset(tmp_path):
+    """A start latency (latency_ms=) is the base that reset() restores, not zero."""
     with FakeAzure.start(latency_ms=200, state_dir=str(tmp_path / "s")) as fa:
         w = Wire(fa)
+        fa.set_latency(0)
+        fa.reset()
         t = time.monotonic()
-        w.get(IMDS, headers={"Metadata": "true"})
+        assert w.get(IMDS, headers={"Metadata": "true"}).status_code == 200
         assert time.monotonic() - t >= 0.2
+
+
+# ---- strictness: headers, proxy credentials, token request form, IMDS behind a proxy ----------------------
+def test_log_records_request_headers_but_only_the_scheme_of_authorization(wire, fake_azure):
+    tok = wire.sp_token()
+    wire.get("https://kv-demo.vault.azure.net/secrets/db-password?api-version=7.4",
+             headers={"Authorization": f"Bearer {tok}", "User-Agent": "probe/1.0", "x-ms-client-request-id": "req-1"})
+    token_post, kv_get = fake_azure.requests()
+    assert token_post["headers"]["content-type"] == "application/x-www-form-urlencoded"
+    assert "authorization" not in token_post["headers"]
+    assert kv_get["headers"] == {"user-agent": "probe/1.0", "x-ms-client-request-id": "req-1",
+                                 "authorization": "Bearer"}
+    assert tok not in json.dumps(fake_azure.requests()), "an access token reached the request log"
+
+
+TOKEN_URL = f"https://login.microsoftonline.com/{S.TENANT_ID}/oauth2/v2.0/token"
+SP_FORM = {"grant_type": "client_credentials", "client_id": S.SP_CLIENT_ID, "client_secret": S.SP_CLIENT_SECRET,
+           "scope": "https://vault.azure.net/.default"}
+
+
+def test_entra_reads_a_form_body_only(wire):
+    """The same parameters as JSON are no parameters at all for Entra ID: 400 AADSTS900144 (grant_type)."""
+    r = wire.post(TOKEN_URL, json=SP_FORM)
+    assert (r.status_code, r.json()["error"], r.json()["error_codes"]) == (400, "invalid_request", [900144])
+    assert r.json()["error_description"].startswith(
+        "AADSTS900144: The request body must contain the following parameter: 'grant_type'.")
+    assert wire.post(TOKEN_URL, data=SP_FORM).status_code == 200
+
+
+def test_entra_refuses_a_secret_and_an_assertion_together(wire, fake_azure):
+    assertion = fake_azure.mint_service_account_token(S.WORKLOAD_NAMESPACE, S.WORKLOAD_SERVICE_ACCOUNT)
+    form = dict(SP_FORM, client_assertion=assertion,
+                client_assertion_type="urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    r = wire.post(TOKEN_URL, data=form)
+    assert (r.status_code, r.json()["error"], r.json()["error_codes"]) == (400, "invalid_request", [9002313])
+
+
+def test_imds_refuses_a_request_carrying_x_forwarded_for(wire, fake_azure):
+    r = wire.get(IMDS, headers={"Metadata": "true", "X-Forwarded-For": "10.0.0.4"})
+    assert r.status_code == 400 and r.json() == {
+        "error": "bad_request", "error_description": "Requests with an X-Forwarded-For header are not accepted"}
+    assert wire.get(IMDS, headers={"Metadata": "true"}).status_code == 200
+
+
+PROXY_USER = ("egress", "proxy-pass~0123456789")
+
+
+@pytest.fixture(scope="module")
+def authenticating_fakes(tmp_path_factory):
+    with FakeAzure.start(proxy_auth=PROXY_USER, state_dir=str(tmp_path_factory.mktemp("proxy-auth"))) as fa:
+        yield fa
+
+
+def test_proxy_with_credentials_answers_407_without_them(authenticating_fakes):
+    fa = authenticating_fakes
+    assert fa.proxy_url.startswith("http://egress:proxy-pass~0123456789@127.0.0.1:")
+    bare = fa.proxy_url.replace("egress:proxy-pass~0123456789@", "")
+    wrong = fa.proxy_url.replace("proxy-pass~0123456789", "wrong")
+    for proxy in (bare, wrong):
+        with pytest.raises(requests.exceptions.ProxyError, match="407 Proxy Authentication Required"):
+            requests.get("https://kv-demo.vault.azure.net/secrets/x?api-version=7.4", proxies={"https": proxy},
+                         verify=fa.ca_bundle, timeout=10)
+        r = requests.get(IMDS, headers={"Metadata": "true"}, proxies={"http": proxy}, timeout=10)
+        assert (r.status_code, r.headers["Proxy-Authenticate"]) == (407, 'Basic realm="fakeazure"')
+    assert fa.proxy.auth_failures == ["kv-demo.vault.azure.net:443", IMDS] * 2
+    assert [c for c in fa.proxy.connections] == []  # nothing was relayed
+    assert Wire(fa).get(IMDS, headers={"Metadata": "true"}).status_code == 200  # with the URL's credentials
 
 
 # ---- proxy, admin, launcher, seed constants -----------------------------------------------------------

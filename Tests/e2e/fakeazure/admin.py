@@ -3,6 +3,7 @@
 GET  /info                      the launcher's JSON line
 GET  /requests[?server=NAME]    request log            DELETE /requests   clear it
 GET  /faults                    pending faults          POST /faults {server, kind, count, ...}   DELETE /faults
+POST /faults/release {id?}      let requests held by a `hold` fault (every one without id) answer
 POST /latency {ms, server?}     fixed added latency
 POST /tokens/expire             every token issued so far is expired from now on
 POST /tokens/lifetime {seconds} lifetime of tokens issued from now on (null: real defaults)
@@ -91,6 +92,9 @@ class _AdminHandler(BaseHTTPRequestHandler):
                 server, kind = body.pop("server"), body.pop("kind")
                 count = body.pop("count", 1)
                 return self._reply(200, {"id": fa.inject(server, kind, count, **body)})
+            if path == "/faults/release":
+                fa.release(body.get("id"))
+                return self._reply(200, {})
             if path == "/requests/clear":
                 fa.clear_requests()
                 return self._reply(200, {})

@@ -117,7 +117,10 @@ class EntraApp:
     def _token(self, req, tenant: str) -> Response:
         if not self._tenant_ok(tenant):
             return self._tenant_not_found(tenant)
-        form = req.form()
+        # Entra ID reads the parameters from a form body only: a body of another type (JSON, none) is as if
+        # empty, so the first parameter it looks for is missing.
+        content_type = req.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        form = req.form() if content_type == "application/x-www-form-urlencoded" else {}
         grant = form.get("grant_type")
         if not grant:
             return aad_error(400, "invalid_request", 900144,
@@ -149,7 +152,13 @@ class EntraApp:
                              f"'{self.ctx.tenant_id}'. This can happen if the application has not been installed by "
                              f"the administrator of the tenant or consented to by any user in the tenant. You may have "
                              f"sent your authentication request to the wrong tenant.")
-        if "client_assertion" in form:
+        if "client_assertion" in form and "client_secret" in form:
+            # Exactly one client credential per request. Code and text are a guess: the real answer to
+            # this mistake was not found in a primary source.
+            problem = aad_error(400, "invalid_request", 9002313,
+                                "Invalid request. Request is malformed or invalid. Only one client credential "
+                                "('client_secret' or 'client_assertion') may be presented.")
+        elif "client_assertion" in form:
             problem = self._check_assertion(identity, form)
             acr = "2"
         elif "client_secret" in form:

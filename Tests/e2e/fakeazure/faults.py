@@ -4,20 +4,42 @@ import threading
 import time
 
 SERVERS = ("keyvault", "entra", "imds", "nmi")
-KINDS = ("status", "reset", "truncate", "hang", "latency")
+KINDS = ("status", "reset", "truncate", "hang", "hold", "latency")
+
+
+class Hold:
+    """A `hold` fault's state: how many requests it has caught, and the event that lets them go on.
+    Kept out of the fault dict so that snapshots stay plain JSON."""
+
+    def __init__(self):
+        self.released = threading.Event()
+        self._caught = threading.Condition()
+        self.caught = 0
+
+    def catch(self) -> None:
+        with self._caught:
+            self.caught += 1
+            self._caught.notify_all()
+
+    def wait_caught(self, count: int, timeout: float) -> bool:
+        with self._caught:
+            return self._caught.wait_for(lambda: self.caught >= count, timeout)
 
 
 class Faults:
     def __init__(self, latency_ms: int = 0):
         self._lock = threading.Lock()
         self._faults: list[dict] = []
+        self._holds: dict[int, Hold] = {}
         self._ids = itertools.count(1)
+        self.base_latency_ms = latency_ms   # what reset() goes back to
         self.latency_ms = {s: latency_ms for s in SERVERS}
 
     def inject(self, server: str, kind: str, count: int | None = 1, **opts) -> int:
         """Queue a fault for the next `count` matching requests (None = every request until cleared).
         opts: status=, retry_after=, body= (status); seconds= (hang); ms= (latency);
-        path_contains=, host_contains=, method= (matching, all kinds)."""
+        path_contains=, host_contains=, method= (matching, all kinds).
+        `hold` keeps each matching request open, unanswered, until release() (or stop)."""
         if server not in SERVERS:
             raise ValueError(f"server must be one of {SERVERS}")
         if kind not in KINDS:
@@ -27,11 +49,31 @@ class Faults:
         with self._lock:
             fid = next(self._ids)
             self._faults.append(dict(opts, id=fid, server=server, kind=kind, remaining=count))
+            if kind == "hold":
+                self._holds[fid] = Hold()
             return fid
 
     def clear(self) -> None:
+        """No pending faults; requests still held are let go, so no handler stays stuck after a test."""
         with self._lock:
             self._faults.clear()
+            holds = list(self._holds.values())
+            self._holds.clear()
+        for hold in holds:
+            hold.released.set()
+
+    def hold_of(self, fid: int) -> Hold:
+        with self._lock:
+            if fid not in self._holds:
+                raise KeyError(f"no hold fault with id {fid}")
+            return self._holds[fid]
+
+    def release(self, fid: int | None = None) -> None:
+        """Lets the requests held by fault `fid` (every hold fault when None) go on to their answer."""
+        with self._lock:
+            holds = [self._holds[fid]] if fid is not None else list(self._holds.values())
+        for hold in holds:
+            hold.released.set()
 
     def set_latency(self, ms: int, server: str | None = None) -> None:
         for s in ([server] if server else SERVERS):
@@ -48,7 +90,8 @@ class Faults:
                 if f["kind"] == "latency":
                     delay += f.get("ms", 0) / 1000.0
                 elif chosen is None:
-                    chosen = f
+                    # A copy carrying the hold state: the handler waits on it even after the fault is used up.
+                    chosen = dict(f, hold=self._holds.get(f["id"]))
                 else:
                     continue
                 if f["remaining"] is not None:
@@ -56,6 +99,9 @@ class Faults:
                     if f["remaining"] <= 0:
                         self._faults.remove(f)
         return delay, chosen
+
+    def reset_latency(self) -> None:
+        self.set_latency(self.base_latency_ms)
 
     def snapshot(self) -> list[dict]:
         with self._lock:

@@ -16,6 +16,19 @@ from urllib.parse import parse_qs, urlsplit
 
 MAX_BODY = 1 << 20
 DEBUG = bool(os.environ.get("FAKEAZURE_DEBUG"))
+# Request headers the log keeps, so tests can check what a client sends. Authorization is special: only its
+# scheme is kept (a token never reaches the log, nor anything a test prints).
+LOGGED_HEADERS = ("user-agent", "x-ms-client-request-id", "x-ms-return-client-request-id", "content-type",
+                  "metadata", "x-forwarded-for", "podname", "podns")
+
+
+def logged_headers(headers) -> dict:
+    """The LOGGED_HEADERS present (lower-case names), plus `authorization`: the scheme alone."""
+    out = {name: headers.get(name) for name in LOGGED_HEADERS if headers.get(name) is not None}
+    auth = headers.get("Authorization")
+    if auth is not None:
+        out["authorization"] = auth.strip().split(" ", 1)[0] or "(blank)"
+    return out
 
 
 @dataclass
@@ -68,14 +81,23 @@ class FakeServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, name: str, app, ctx, ssl_context: ssl.SSLContext | None = None):
+    def __init__(self, name: str, app, ctx, ssl_context: ssl.SSLContext | None = None, sock: socket.socket | None = None):
+        """`sock`: an already listening socket to serve instead of a new one on 127.0.0.1 (e.g. one bound
+        to 169.254.169.254:80 inside a network namespace)."""
         self.name = name          # "keyvault" | "entra" | "imds" | "nmi"
         self.app = app            # object with route(req) -> Response and fault_response(...)
         self.ctx = ctx            # shared state: faults, log, stop event
         self.ssl_context = ssl_context
         self._conns: set = set()
         self._conns_lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), _Handler)
+        if sock is None:
+            super().__init__(("127.0.0.1", 0), _Handler)
+        else:
+            super().__init__(sock.getsockname(), _Handler, bind_and_activate=False)
+            self.socket.close()
+            self.socket = sock
+            self.server_address = sock.getsockname()
+            self.server_name, self.server_port = self.server_address[:2]
 
     @property
     def port(self) -> int:
@@ -167,6 +189,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if kind == "hang":
             srv.ctx.stopping.wait(float(fault.get("seconds", 30)))
+        if kind == "hold":
+            self._hold(srv, fault["hold"])
         if kind == "status":
             resp = srv.app.fault_response(req, fault)
         else:
@@ -182,6 +206,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(resp, srv, host, raw, start, req=req, fault=kind)
 
+    @staticmethod
+    def _hold(srv, hold):
+        """Keeps the request unanswered until the test releases it (or the fakes stop)."""
+        hold.catch()
+        while not hold.released.wait(0.05):
+            if srv.ctx.stopping.is_set():
+                return
+
     def _reset(self):
         # SO_LINGER 0 makes close() send a TCP RST: the client sees "connection reset by peer".
         try:
@@ -195,12 +227,19 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def _log(self, srv, req, status, start, fault=None):
+        try:
+            local = "%s:%d" % self.connection.getsockname()[:2]   # which listener: loopback or 169.254.169.254:80
+        except OSError:
+            local = None
         srv.ctx.log.add({"server": srv.name, "method": req.method, "host": req.host, "path": req.path,
                          "status": status, "time": start, "duration_ms": round((time.time() - start) * 1000, 3),
-                         "fault": fault})
+                         "fault": fault, "headers": logged_headers(req.headers), "local": local})
 
     def _send(self, resp: Response, srv, host, raw, start, truncate=False, req=None, fault=None):
         body = resp.body
+        if req is not None:
+            # Logged before the answer leaves: a client that got its answer always finds it in the log.
+            self._log(srv, req, resp.status, start, "truncate" if truncate else fault)
         try:
             self.send_response(resp.status)
             if resp.content_type:
@@ -220,5 +259,3 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         if truncate:
             self.close_connection = True
-        if req is not None:
-            self._log(srv, req, resp.status, start, "truncate" if truncate else fault)

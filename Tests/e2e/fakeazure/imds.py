@@ -29,6 +29,10 @@ class ImdsApp:
             return _err(404, "not_found", f"fakeazure IMDS has no endpoint {req.route}")
         if req.headers.get("Metadata", "").lower() != "true":
             return _err(400, "bad_request_102", "Required metadata header not specified")
+        if req.headers.get("X-Forwarded-For") is not None:
+            # IMDS refuses requests that went through a proxy (an SSRF defence; Microsoft's AntiSSRF docs:
+            # IMDS drops every request carrying X-Forwarded-For). Status and body are a guess.
+            return _err(400, "bad_request", "Requests with an X-Forwarded-For header are not accepted")
         if req.method != "GET":
             return _err(405, "method_not_allowed", "Only GET is allowed")
         q = req.query

@@ -2,8 +2,11 @@
 
 CONNECT host:443 for HTTPS (Entra ID authority hosts, *.<vault suffix>), absolute-URI requests for plain
 HTTP (169.254.169.254, IMDS). It never opens a connection to anything but the fakes' loopback ports:
-any other target gets 502 and is closed.
+any other target gets 502 and is closed. Configured with credentials (user:password in the proxy URL), it
+answers 407 with `Proxy-Authenticate: Basic` to every request without the matching `Proxy-Authorization`,
+as Squid and other authenticating proxies do.
 """
+import base64
 import selectors
 import socket
 import socketserver
@@ -66,6 +69,10 @@ class _ProxyHandler(socketserver.BaseRequestHandler):
             method, target, version = lines[0].split(" ", 2)
         except ValueError:
             return self._refuse(client, 400, "Bad Request")
+        if not srv.authorized(lines[1:]):
+            srv.count_auth_failure(target)
+            return self._refuse(client, 407, "Proxy Authentication Required",
+                                [("Proxy-Authenticate", 'Basic realm="fakeazure"')])
         if method.upper() == "CONNECT":
             upstream = self._open(*_split_hostport(target, 443))
             if upstream is None:
@@ -104,11 +111,12 @@ class _ProxyHandler(socketserver.BaseRequestHandler):
             return None
 
     @staticmethod
-    def _refuse(client, status: int, reason: str):
+    def _refuse(client, status: int, reason: str, headers=()):
         body = f"{status} {reason}: fakeazure proxy only reaches the local fakes\n".encode()
+        extra = "".join(f"{k}: {v}\r\n" for k, v in headers)
         try:
             client.sendall(f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
-                           f"Connection: close\r\n\r\n".encode() + body)
+                           f"{extra}Connection: close\r\n\r\n".encode() + body)
         except OSError:
             pass
 
@@ -156,17 +164,44 @@ class ProxyServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, router: Router, stopping: threading.Event):
+    def __init__(self, router: Router, stopping: threading.Event, credentials: tuple[str, str] | None = None,
+                 sock: socket.socket | None = None):
+        """credentials=(user, password): required on every request. sock: an already listening socket to
+        serve (e.g. inside a network namespace) instead of a new one on 127.0.0.1."""
         self.router = router
         self.stopping = stopping
         self._lock = threading.Lock()
         self._socks: set = set()
         self.connections = []   # (host, port, routed) per CONNECT / absolute-URI request
-        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        self.auth_failures = []  # request targets refused with 407
+        self._expected_auth = None
+        if credentials:
+            self._expected_auth = "Basic " + base64.b64encode(("%s:%s" % credentials).encode()).decode()
+        if sock is None:
+            super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        else:
+            super().__init__(sock.getsockname(), _ProxyHandler, bind_and_activate=False)
+            self.socket.close()
+            self.socket = sock
+            self.server_address = sock.getsockname()
 
     @property
     def port(self) -> int:
         return self.server_address[1]
+
+    def authorized(self, header_lines) -> bool:
+        """Without configured credentials everything passes; with them, Proxy-Authorization must match."""
+        if self._expected_auth is None:
+            return True
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "proxy-authorization":
+                return value.strip() == self._expected_auth
+        return False
+
+    def count_auth_failure(self, target):
+        with self._lock:
+            self.auth_failures.append(target)
 
     def count_connection(self, host, port, routed):
         with self._lock:

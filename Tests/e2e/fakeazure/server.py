@@ -6,7 +6,9 @@ import threading
 import time
 import uuid
 
-from . import admin, clouds as clouds_mod, jwtutil, seed as seed_mod
+from dataclasses import dataclass
+
+from . import admin, clouds as clouds_mod, jwtutil, netns, seed as seed_mod
 from .ca import TestCA
 from .entra import EntraApp
 from .faults import Faults, RequestLog
@@ -19,15 +21,28 @@ from .store import Store
 from .tokens import TokenIssuer
 
 
+IMDS_ADDRESS = "169.254.169.254"
+
+
 class _Context:
     """State shared by the fakes (what each app reads)."""
+
+
+@dataclass
+class NetnsListeners:
+    imds_url: str       # http://169.254.169.254 (port 80), reachable inside the namespace only
+    proxy_url: str      # the proxy inside the namespace (Key Vault and Entra ID by their real names)
+    proxy: ProxyServer  # its `connections` show what was tunnelled
 
 
 class FakeAzure:
     @classmethod
     def start(cls, seed=None, latency_ms: int = 0, state_dir: str | None = None,
-              token_lifetime: int | None = None) -> "FakeAzure":
+              token_lifetime: int | None = None, proxy_auth: tuple[str, str] | None = None) -> "FakeAzure":
+        """proxy_auth=(user, password): the proxy demands `Proxy-Authorization: Basic` with them (407
+        otherwise), and proxy_url carries them (`http://user:password@127.0.0.1:port`)."""
         fa = cls()
+        fa.proxy_auth = proxy_auth
         try:
             fa._start(seed, latency_ms, state_dir, token_lifetime)
         except BaseException:
@@ -38,6 +53,7 @@ class FakeAzure:
     def __init__(self):
         self._servers = []
         self._tmpdir = None
+        self.proxy_auth = None
         self.stopping = threading.Event()
         self.startup_seconds = None
 
@@ -94,19 +110,38 @@ class FakeAzure:
         entra = FakeServer("entra", EntraApp(ctx), ctx, tls)
         imds = FakeServer("imds", ImdsApp(ctx), ctx)
         nmi = FakeServer("nmi", NmiApp(ctx), ctx)
-        proxy = ProxyServer(Router(self.clouds, ports={"keyvault": kv.port, "entra": entra.port,
-                                                         "imds": imds.port}), self.stopping)
+        self._ctx = ctx
+        self._router = Router(self.clouds, ports={"keyvault": kv.port, "entra": entra.port, "imds": imds.port})
+        proxy = ProxyServer(self._router, self.stopping, credentials=self.proxy_auth)
         adm = admin.AdminServer(self)
         self._servers = [kv, entra, imds, nmi, proxy, adm]
         for s in self._servers:
             s.start()
         self.keyvault_port, self.entra_port, self.imds_port, self.nmi_port = kv.port, entra.port, imds.port, nmi.port
         self.proxy = proxy
-        self.proxy_url = f"http://127.0.0.1:{proxy.port}"
+        self.proxy_url = self._proxy_url(proxy.port)
         self.admin_url = f"http://127.0.0.1:{adm.port}"
         self.imds_url = f"http://127.0.0.1:{imds.port}"  # e.g. AZURE_POD_IDENTITY_AUTHORITY_HOST
         self.vault_urls = {name: v.url for name, v in self.store.vaults.items()}
         self.startup_seconds = round(time.monotonic() - t0, 3)
+
+    def _proxy_url(self, port: int) -> str:
+        user = "%s:%s@" % self.proxy_auth if self.proxy_auth else ""
+        return f"http://{user}127.0.0.1:{port}"
+
+    def serve_in_netns(self, netns_path: str) -> "NetnsListeners":
+        """Serves IMDS on 169.254.169.254:80 and a proxy on 127.0.0.1 inside the network namespace at
+        `netns_path` (the address must already be on that namespace's loopback), as a node sees them: a
+        process in the namespace reaches IMDS directly and Key Vault / Entra ID through the proxy. Both
+        share this instance's state (log, faults, tokens); they stop with it."""
+        imds_sock = netns.listening_socket(netns_path, IMDS_ADDRESS, 80)
+        proxy_sock = netns.listening_socket(netns_path, "127.0.0.1", 0)
+        imds = FakeServer("imds", ImdsApp(self._ctx), self._ctx, sock=imds_sock)
+        proxy = ProxyServer(self._router, self.stopping, credentials=self.proxy_auth, sock=proxy_sock)
+        for server in (imds, proxy):
+            server.start()
+            self._servers.append(server)
+        return NetnsListeners(imds_url=f"http://{IMDS_ADDRESS}", proxy_url=self._proxy_url(proxy.port), proxy=proxy)
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -146,6 +181,14 @@ class FakeAzure:
     def inject(self, server: str, kind: str, count: int | None = 1, **opts) -> int:
         return self.faults.inject(server, kind, count, **opts)
 
+    def wait_held(self, fault_id: int, count: int = 1, timeout: float = 10) -> bool:
+        """True once `count` requests are held by the `hold` fault `fault_id` (False after timeout)."""
+        return self.faults.hold_of(fault_id).wait_caught(count, timeout)
+
+    def release(self, fault_id: int | None = None) -> None:
+        """Lets requests held by `fault_id` (by every hold fault when None) go on to their answers."""
+        self.faults.release(fault_id)
+
     def clear_faults(self) -> None:
         self.faults.clear()
 
@@ -159,9 +202,11 @@ class FakeAzure:
         self.tokens.lifetime = None if seconds is None else int(seconds)
 
     def reset(self) -> None:
-        """Between tests: no faults, empty log, base latency restored, real token lifetimes."""
+        """Between tests: no faults (held requests released), empty log, base latency restored, real token
+        lifetimes."""
         self.clear_faults()
         self.clear_requests()
+        self.faults.reset_latency()
         self.set_token_lifetime(None)
 
     def mint_service_account_token(self, namespace: str, service_account: str,
