@@ -30,6 +30,7 @@ build: deps
 test: deps venv build
 	swift test --skip-build
 	cd Tests/e2e && ../../$(PY) -m pytest -q -p no:cacheprovider
+	$(MAKE) chart-test
 
 unit: build
 	swift test --skip-build
@@ -48,3 +49,30 @@ release: deps
 
 clean:
 	rm -rf .build $(VENV)
+
+## chart-test: lint, render and validate the Helm chart; check its values table and deploy/'s static manifest.
+## Its own venv (under .build-chart/, git-ignored): its pins differ from Tests/e2e's.
+CHART_VENV := .build-chart/venv
+CHART_PY := $(CHART_VENV)/bin/python
+.PHONY: chart-venv chart-test chart-docs chart-manifest image-check
+chart-venv: $(CHART_VENV)/.installed
+$(CHART_VENV)/.installed: Tests/chart/requirements.txt
+	python3 -m venv $(CHART_VENV)
+	$(CHART_VENV)/bin/pip install -q --disable-pip-version-check -r Tests/chart/requirements.txt
+	touch $@
+
+chart-test: chart-venv
+	cd Tests/chart && ../../$(CHART_PY) -m pytest -q -p no:cacheprovider
+
+## chart-docs / chart-manifest: regenerate the chart README's values table / deploy/provider-azure-installer.yaml.
+chart-docs: chart-venv
+	cd Tests/chart && ../../$(CHART_PY) values_doc.py --write
+
+chart-manifest: chart-venv
+	cd Tests/chart && ../../$(CHART_PY) render_manifest.py --write
+
+## image-check: build the Dockerfile's runtime root filesystem from Debian packages, put the release binary
+## in it and serve Version and a Mount against the local fakes from inside it (chroot). Needs the release
+## build (about 12 minutes on 2 cores), so it is not part of `make test`.
+image-check: deps venv
+	bash scripts/image/check-runtime-root.sh
