@@ -6,7 +6,11 @@ import subprocess
 import tempfile
 import time
 
+import grpc
 import requests
+
+import service_pb2
+import service_pb2_grpc
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY_NAME = "secrets-store-csi-driver-provider-azure"
@@ -29,18 +33,23 @@ def free_port():
 class ProviderProcess:
     """One provider process. `args` are extra flags; `env` extra environment variables."""
 
-    def __init__(self, args=(), env=None, socket_dir=None, healthz_port=None):
+    def __init__(self, args=(), env=None, socket_dir=None, healthz_port=None, netns=None):
+        """netns: the name of a network namespace (`ip netns`) to run in; its /healthz is then out of
+        reach, so readiness is checked over the socket (a file, shared across namespaces)."""
         self.dir = socket_dir or tempfile.mkdtemp(prefix="provider-")
         self.socket_path = os.path.join(self.dir, "azure.sock")
         self.healthz_port = healthz_port or free_port()
         self.args = [f"--endpoint=unix://{self.socket_path}", f"--healthz-port={self.healthz_port}", *args]
         self.env = dict(os.environ, **(env or {}))
         self.log_path = os.path.join(tempfile.mkdtemp(prefix="provider-log-"), "provider.log")
+        self.netns = netns
         self.process = None
 
     def start(self, wait=True):
         self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen([provider_binary(), *self.args], env=self.env,
+        # `ip netns exec` execs the binary in place: the pid (and so SIGTERM) is the provider's own.
+        prefix = ["ip", "netns", "exec", self.netns] if self.netns else []
+        self.process = subprocess.Popen([*prefix, provider_binary(), *self.args], env=self.env,
                                         stdout=self._log, stderr=subprocess.STDOUT)
         if wait:
             self.wait_until_serving()
@@ -51,14 +60,18 @@ class ProviderProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"provider exited with {self.process.returncode}:\n{self.log()}")
-            if os.path.exists(self.socket_path):
-                try:
-                    if requests.get(self.healthz_url, timeout=2).status_code == 200:
-                        return
-                except requests.RequestException:
-                    pass
+            if os.path.exists(self.socket_path) and self._answers():
+                return
             time.sleep(0.05)
         raise RuntimeError(f"provider did not start serving within {timeout}s:\n{self.log()}")
+
+    def _answers(self):
+        if self.netns:
+            return socket_answers_version(self.socket_path)
+        try:
+            return requests.get(self.healthz_url, timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
 
     @property
     def healthz_url(self):
@@ -90,6 +103,17 @@ class ProviderProcess:
             pass
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
+
+
+def socket_answers_version(path):
+    channel = grpc.insecure_channel("unix:" + path, options=[("grpc.default_authority", "localhost")])
+    try:
+        stub = service_pb2_grpc.CSIDriverProviderStub(channel)
+        return stub.Version(service_pb2.VersionRequest(version="v1alpha1"), timeout=2).version == "v1alpha1"
+    except grpc.RpcError:
+        return False
+    finally:
+        channel.close()
 
 
 def run_provider(*args, timeout=30):

@@ -1,4 +1,5 @@
 """The provider as a process: socket, Version, health, /healthz, request decoding, flags, shutdown."""
+import concurrent.futures
 import json
 import os
 import re
@@ -52,8 +53,8 @@ def test_healthz_is_ok_while_serving_and_503_when_the_socket_is_gone(provider):
     # Take the socket away under the running server: the check over the socket must now fail.
     os.unlink(provider.socket_path)
     response = requests.get(provider.healthz_url, timeout=20)
-    assert response.status_code == 503
-    assert "health check failed" in response.text
+    assert (response.status_code, response.text) == (
+        503, f"health check failed: unavailable: Could not establish a connection to [unix]{provider.socket_path}.\n")
 
 
 def test_healthz_fails_after_the_server_is_gone(provider):
@@ -126,7 +127,7 @@ def test_refuses_a_socket_a_live_server_is_using(tmp_path):
     try:
         p = ProviderProcess(socket_dir=str(tmp_path)).start(wait=False)
         code = p.wait_exit(timeout=30)
-        assert code != 0
+        assert code == 1
         assert "is in use by a running server" in p.log()
         assert os.path.exists(path), "the live server's socket must not be removed"
     finally:
@@ -135,15 +136,16 @@ def test_refuses_a_socket_a_live_server_is_using(tmp_path):
 
 def test_refuses_a_missing_socket_directory(tmp_path):
     p = ProviderProcess(socket_dir=str(tmp_path / "missing")).start(wait=False)
-    assert p.wait_exit(timeout=30) != 0
-    assert f"socket directory {tmp_path / 'missing'} does not exist" in p.log()
+    assert p.wait_exit(timeout=30) == 1
+    assert (f'critical cannot listen error="socket directory {tmp_path / "missing"} does not exist: create it or '
+            'mount the providers directory there"') in p.log()
 
 
 def test_refuses_to_replace_a_file_that_is_not_a_socket(tmp_path):
     (tmp_path / "azure.sock").write_text("not a socket")
     p = ProviderProcess(socket_dir=str(tmp_path)).start(wait=False)
-    assert p.wait_exit(timeout=30) != 0
-    assert "exists and is not a socket" in p.log()
+    assert p.wait_exit(timeout=30) == 1
+    assert f'critical cannot listen error="{tmp_path}/azure.sock exists and is not a socket: refusing to replace it"' in p.log()
     assert (tmp_path / "azure.sock").read_text() == "not a socket"
 
 
@@ -153,8 +155,9 @@ def test_healthz_port_in_use_is_a_startup_error(tmp_path):
     busy.listen(1)
     try:
         p = ProviderProcess(socket_dir=str(tmp_path), healthz_port=busy.getsockname()[1]).start(wait=False)
-        assert p.wait_exit(timeout=30) != 0
-        assert "Address already in use" in p.log() or "address already in use" in p.log().lower()
+        assert p.wait_exit(timeout=30) == 1
+        # The message does not name the healthz port (reported as a gap); the test pins what is said today.
+        assert 'critical provider failed error="bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)"' in p.log()
         assert not os.path.exists(p.socket_path)
     finally:
         busy.close()
@@ -167,54 +170,108 @@ def test_signal_exits_zero_and_removes_the_socket(provider, sig):
     assert not os.path.exists(provider.socket_path)
 
 
-def test_sigterm_lets_an_in_flight_mount_finish(fake_azure, start_provider):
-    """SIGTERM while a Mount is waiting on a slow Key Vault: the mount still completes with its file,
-    then the process exits 0 and removes the socket."""
-    args, env = fake_azure_flags(fake_azure)
-    provider = start_provider(*args, env=env)
-    fake_azure.inject("keyvault", "latency", count=1, ms=1500)
-    parameters = {"keyvaultName": "kv-demo", "tenantID": seed.TENANT_ID,
-                  "objects": "array:\n  - |\n    objectName: app-secret\n    objectType: secret\n"}
-    secrets = {"clientid": seed.SP_CLIENT_ID, "clientsecret": seed.SP_CLIENT_SECRET}
+APP_SECRET_PARAMETERS = {"keyvaultName": "kv-demo", "tenantID": seed.TENANT_ID,
+                         "objects": "array:\n  - |\n    objectName: app-secret\n    objectType: secret\n"}
+SP_SECRETS = {"clientid": seed.SP_CLIENT_ID, "clientsecret": seed.SP_CLIENT_SECRET}
+APP_SECRET_FILE = ("app-secret", 0o644, b"app-secret value v5")
+
+
+def mount_held_at_key_vault(fake_azure, provider):
+    """Starts a Mount whose Key Vault read the fake holds open; returns (hold id, future of the outcome:
+    the MountResponse or the grpc.RpcError) once the read is being held."""
+    hold = fake_azure.inject("keyvault", "hold", path_contains="/secrets/app-secret/")
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     client = DriverClient(provider.socket_path)
-    result = {}
 
     def mount():
-        result["response"] = client.mount(pod_attributes(parameters), secrets, timeout=30)
+        try:
+            return client.mount(pod_attributes(APP_SECRET_PARAMETERS), SP_SECRETS, timeout=60)
+        except grpc.RpcError as error:
+            return error
+        finally:
+            client.close()
+    future = pool.submit(mount)
+    pool.shutdown(wait=False)
+    assert fake_azure.wait_held(hold, timeout=15), "the mount never reached Key Vault:\n" + provider.log()
+    return hold, future
 
-    thread = threading.Thread(target=mount)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not any(r["server"] == "keyvault" for r in fake_azure.requests()) and time.monotonic() < deadline:
-        time.sleep(0.02)  # wait until the mount is in flight at Key Vault
-    assert provider.stop() == 0
-    thread.join(timeout=30)
-    assert [f.path for f in result["response"].files] == ["app-secret"]
+
+def version_without_waiting(socket_path):
+    """A Version call on a new channel without waitForReady: its status code, or "ok"."""
+    channel = grpc.insecure_channel("unix:" + socket_path, options=[("grpc.default_authority", "localhost")])
+    try:
+        service_pb2_grpc.CSIDriverProviderStub(channel).Version(service_pb2.VersionRequest(version="v1alpha1"), timeout=5)
+        return "ok"
+    except grpc.RpcError as error:
+        return error.code()
+    finally:
+        channel.close()
+
+
+def wait_until(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_sigterm_drains_a_mount_held_at_key_vault(fake_azure, start_provider):
+    """SIGTERM while Key Vault holds a mount's read: the provider stops taking calls at once but keeps
+    running; released, the mount completes with its file, then the process exits 0 without its socket."""
+    args, env = fake_azure_flags(fake_azure, "--shutdown-grace-period=30s")
+    provider = start_provider(*args, env=env)
+    assert version_without_waiting(provider.socket_path) == "ok"
+    hold, outcome = mount_held_at_key_vault(fake_azure, provider)
+    provider.process.send_signal(signal.SIGTERM)
+    assert wait_until(lambda: "shutting down" in provider.log(), 5), provider.log()
+    assert [version_without_waiting(provider.socket_path) for _ in range(5)] == [grpc.StatusCode.UNAVAILABLE] * 5
+    assert provider.process.poll() is None and not outcome.done()  # draining, not killed
+    fake_azure.release(hold)
+    response = outcome.result(timeout=15)
+    assert not isinstance(response, grpc.RpcError), response
+    assert [(f.path, f.mode, f.contents) for f in response.files] == [APP_SECRET_FILE]
+    assert provider.wait_exit(timeout=10) == 0
     assert not os.path.exists(provider.socket_path)
 
 
-def test_calls_racing_sigterm_complete_or_are_refused(provider):
-    """Calls racing SIGTERM either complete or are refused as UNAVAILABLE; none fails another way.
-    (A channel without waitForReady: with it, calls made after the socket is gone wait for their deadline.)"""
-    channel = grpc.insecure_channel("unix:" + provider.socket_path, options=[("grpc.default_authority", "localhost")])
-    stub = service_pb2_grpc.CSIDriverProviderStub(channel)
-    outcomes = []
+GRACE_SECONDS = 2
 
-    def call():
-        try:
-            stub.Version(service_pb2.VersionRequest(version="v1alpha1"), timeout=10)
-            outcomes.append("ok")
-        except grpc.RpcError as e:
-            outcomes.append(e.code())
 
-    threads = [threading.Thread(target=call) for _ in range(50)]
-    for t in threads:
-        t.start()
-    assert provider.stop() == 0
-    for t in threads:
-        t.join()
-    channel.close()
-    assert set(outcomes) <= {"ok", grpc.StatusCode.UNAVAILABLE}, outcomes
+def sigterm_with_a_held_mount(fake_azure, start_provider):
+    """SIGTERM to a provider with a 2 s grace period while Key Vault holds a mount's read (never released):
+    (mount outcome, seconds from SIGTERM to that outcome, exit code, seconds from SIGTERM to exit, provider)."""
+    args, env = fake_azure_flags(fake_azure, f"--shutdown-grace-period={GRACE_SECONDS}s")
+    provider = start_provider(*args, env=env)
+    _, outcome = mount_held_at_key_vault(fake_azure, provider)
+    started = time.monotonic()
+    provider.process.send_signal(signal.SIGTERM)
+    result = outcome.result(timeout=15)
+    answered = time.monotonic() - started
+    code = provider.wait_exit(timeout=15)
+    return result, answered, code, time.monotonic() - started, provider
+
+
+def test_grace_period_expiring_first_cancels_the_held_mount(fake_azure, start_provider):
+    """The grace period ends before Key Vault answers: at that moment the mount is cancelled (the driver
+    sees CANCELLED and kubelet retries the mount), the process exits 0 and the socket is gone."""
+    result, answered, code, _, provider = sigterm_with_a_held_mount(fake_azure, start_provider)
+    assert isinstance(result, grpc.RpcError), result
+    assert (result.code(), result.details()) == (
+        grpc.StatusCode.CANCELLED, "Stream removed (RST_STREAM (Received RST_STREAM with error code 8))")
+    assert GRACE_SECONDS <= answered < GRACE_SECONDS + 1, answered
+    assert code == 0, provider.log()
+    assert not os.path.exists(provider.socket_path)
+
+
+@pytest.mark.xfail(strict=True, reason="provider bug: after the grace period the process stays ~5 s in "
+                                       "AzureHTTPClient.shutdown() while the held Key Vault connection is open")
+def test_process_exits_within_the_grace_period_when_key_vault_hangs(fake_azure, start_provider):
+    """`--shutdown-grace-period` bounds the whole shutdown: kubelet's own grace (30 s by default) is sized
+    on it, so the process must be gone within the grace period plus 1 s even with Key Vault hanging."""
+    _, _, _, exited, _ = sigterm_with_a_held_mount(fake_azure, start_provider)
+    assert exited < GRACE_SECONDS + 1, exited
 
 
 @pytest.mark.parametrize("args, message", [
@@ -229,9 +286,12 @@ def test_calls_racing_sigterm_complete_or_are_refused(provider):
     (["-v=-1"], "-v/--verbosity must be 0 or more"),
 ])
 def test_bad_flags_fail_fast_with_a_clear_message(args, message):
+    """Exit status 64 (EX_USAGE), the message on stderr first, then the usage hint; nothing on stdout."""
     result = run_provider(*args)
-    assert result.returncode != 0
-    assert message in result.stderr + result.stdout
+    assert (result.returncode, result.stdout) == (64, "")
+    first_line = result.stderr.splitlines()[0]
+    assert first_line.startswith("Error: ") and message in first_line, result.stderr
+    assert "See 'secrets-store-csi-driver-provider-azure serve --help' for more information." in result.stderr
 
 
 def test_go_style_flags_are_accepted(start_provider, tmp_path):
@@ -252,15 +312,18 @@ def test_help_documents_every_flag():
     text = run_provider("serve", "--help").stdout
     for flag in ["--endpoint", "--healthz-port", "--healthz-path", "--healthz-timeout", "--metrics-backend",
                  "--prometheus-port", "--construct-pem-chain", "--write-cert-and-key-in-separate-files",
-                 "--cloud-name", "--log-format-json", "--verbosity", "--nmi-port", "--mount-timeout"]:
+                 "--cloud-name", "--log-format-json", "--verbosity", "--nmi-port", "--mount-timeout",
+                 "--shutdown-grace-period", "--extra-ca-bundle", "--custom-user-agent"]:
         assert flag in text, flag
 
 
 def test_json_logs_are_one_object_per_line(start_provider):
     p = start_provider("--log-format-json=true")
     assert p.stop() == 0
-    lines = [line for line in p.log().splitlines() if line.strip()]
-    assert lines
-    records = [json.loads(line) for line in lines]
-    assert {"ts", "level", "msg"} <= set(records[0])
-    assert any(r["msg"] == "serving" for r in records)
+    records = [json.loads(line) for line in p.log().splitlines()]
+    assert [(r["level"], r["msg"]) for r in records] == [
+        ("info", "starting"), ("info", "healthz listening"), ("info", "serving"),
+        ("info", "shutting down: no new RPCs, in-flight mounts finish"), ("info", "provider stopped")]
+    assert all(list(r)[:3] == ["ts", "level", "msg"] and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", r["ts"])
+               for r in records)
+    assert records[2]["socket"] == p.socket_path
