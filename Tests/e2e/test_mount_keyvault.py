@@ -541,19 +541,26 @@ def test_identity_without_access_is_permission_denied(fake_azure, azure_client):
     assert [r["status"] for r in kv_requests(fake_azure)] == [403]
 
 
-@pytest.mark.parametrize("bad, code", [
-    (secret("no-such-object"), grpc.StatusCode.NOT_FOUND),
-    (secret("app-secret", objectAlias="app-hex", objectEncoding="hex"), grpc.StatusCode.INVALID_ARGUMENT),
-    (secret("disabled-secret"), grpc.StatusCode.PERMISSION_DENIED),
-])
-def test_one_bad_object_fails_the_whole_mount(fake_azure, azure_client, bad, code):
-    """All or nothing: one failing object among good ones fails the mount (no files at all), naming the bad
-    object; the same mount without it succeeds."""
+@pytest.mark.parametrize("bad, code, reason", [
+    (secret("no-such-object"), grpc.StatusCode.NOT_FOUND,
+     "objectName:no-such-object, objectVersion:: status 404, code SecretNotFound: A secret with (name/id) "
+     "no-such-object was not found in this key vault. If you recently deleted this secret you may be able to recover "
+     "it using the correct recovery command. For help resolving this issue, please see "
+     "https://go.microsoft.com/fwlink/?linkid=2125182"),
+    (secret("app-secret", objectAlias="app-hex", objectEncoding="hex"), grpc.StatusCode.INVALID_ARGUMENT,
+     f"objectName:app-secret, objectVersion:{APP_SECRET_V[5]}: failed to decode the secret value as hex: invalid byte "
+     "at offset 1"),
+    (secret("disabled-secret"), grpc.StatusCode.PERMISSION_DENIED,
+     "objectName:disabled-secret, objectVersion:: status 403, code Forbidden (SecretDisabled): Operation get is not "
+     "allowed on a disabled secret."),
+], ids=["missing", "undecodable", "disabled"])
+def test_one_bad_object_fails_the_whole_mount(fake_azure, azure_client, bad, code, reason):
+    """All or nothing: one failing object among good ones fails the mount (no files at all) with that
+    object's error alone; the same mount without it succeeds with the four files in order."""
     good = [secret("app-secret"), key("rsa-key"), cert("selfsigned-cert"), secret("db-password")]
     error = mount_error(azure_client, good[0], good[1], bad, good[2], good[3])
-    assert error.code() == code
-    assert f"objectName:{bad['objectName']}, " in error.details()
-    assert len(mount(azure_client, *good).files) == 4
+    assert (error.code(), error.details()) == (code, f"{PREFIX}failed to get objectType:secret, {reason}")
+    assert [f.path for f in mount(azure_client, *good).files] == ["app-secret", "rsa-key", "selfsigned-cert", "db-password"]
 
 
 # ---- transient failures, retries and deadlines -------------------------------------------------------
@@ -603,7 +610,7 @@ def test_persistent_500_is_unavailable_within_the_mount_deadline(fake_azure, fla
         f"{PREFIX}failed to get objectType:secret, objectName:app-secret, objectVersion:: "
         "status 500, code InternalServerError: fakeazure injected HTTP 500.")
     assert elapsed < 10, elapsed
-    assert 2 <= len(kv_requests(fake_azure)) <= 4
+    assert [r["status"] for r in kv_requests(fake_azure)] == [500] * 4  # the first try and three retries
 
 
 def test_persistent_429_is_resource_exhausted_and_the_driver_does_not_retry_it(fake_azure, azure_client):
@@ -619,17 +626,18 @@ def test_persistent_429_is_resource_exhausted_and_the_driver_does_not_retry_it(f
 
 
 def test_hanging_key_vault_ends_at_the_mount_deadline(fake_azure, flagged_client):
-    """A Key Vault that never answers: the mount ends with DEADLINE_EXCEEDED or UNAVAILABLE soon after
-    --mount-timeout=3s, naming the object."""
+    """A Key Vault that never answers: the mount ends with DEADLINE_EXCEEDED at --mount-timeout=3s, naming
+    the object and the request that did not finish."""
     provider, _ = flagged_client("--mount-timeout=3s")
     fake_azure.inject("keyvault", "hang", count=None, seconds=20)
     started = time.monotonic()
     with pytest.raises(grpc.RpcError) as error:
         single_attempt_mount(provider.socket_path, secret("app-secret"), timeout=30)
     elapsed = time.monotonic() - started
-    assert error.value.code() in (grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.UNAVAILABLE)
-    assert "objectName:app-secret" in error.value.details()
-    assert 2.5 <= elapsed < 6, elapsed
+    assert (error.value.code(), error.value.details()) == (grpc.StatusCode.DEADLINE_EXCEEDED, (
+        f"{PREFIX}failed to get objectType:secret, objectName:app-secret, objectVersion:: "
+        "GET https://kv-demo.vault.azure.net/secrets/app-secret/: deadline exceeded"))
+    assert 3 <= elapsed < 4.5, elapsed
     fake_azure.clear_faults()
 
 
@@ -724,18 +732,29 @@ def peak_concurrency(requests):
     return peak
 
 
-def test_a_mount_never_has_more_than_16_key_vault_requests_in_flight(fake_azure, azure_client):
-    """A 30-version history plus five other objects: 36 reads, run concurrently but at most 16 at a time
-    (one limit per mount, shared by objects and the versions of histories)."""
+def mount_a_history_and_five_objects(fake_azure, azure_client):
+    """A 30-version history plus five other objects while Key Vault takes 150 ms per request: 37 GETs
+    (two list pages, 30 versions, five objects). Returns (response, the GETs as logged)."""
     mount(azure_client, secret("app-secret"))  # token acquired; only Key Vault reads below
     fake_azure.clear_requests()
     fake_azure.set_latency(150, server="keyvault")
-    try:
-        response = mount(azure_client, secret("many-versions", objectVersionHistory=30), secret("db-password"),
-                         secret("b64-secret"), secret("hex-secret"), key("rsa-key"), cert("selfsigned-cert"))
-    finally:
-        fake_azure.set_latency(0, server="keyvault")
+    response = mount(azure_client, secret("many-versions", objectVersionHistory=30), secret("db-password"),
+                     secret("b64-secret"), secret("hex-secret"), key("rsa-key"), cert("selfsigned-cert"))
+    fake_azure.set_latency(0, server="keyvault")
+    return response, kv_requests(fake_azure)
+
+
+def test_a_mount_of_37_reads_gets_every_file(fake_azure, azure_client):
+    response, gets = mount_a_history_and_five_objects(fake_azure, azure_client)
     assert len(response.files) == 35
-    gets = kv_requests(fake_azure)
-    assert len(gets) == 2 + 30 + 5  # two list pages, 30 versions, five objects
-    assert 8 <= peak_concurrency(gets) <= 16, peak_concurrency(gets)
+    assert len(gets) == 2 + 30 + 5
+
+
+@pytest.mark.xfail(strict=True, reason="provider gap: AsyncHTTPClient's pool opens at most 8 HTTP/1.1 connections "
+                                       "per host (its default soft limit), shared by all mounts, so the peak is 8 "
+                                       "and the 16 request slots of a mount are never used")
+def test_a_mount_runs_exactly_16_key_vault_requests_at_a_time(fake_azure, azure_client):
+    """37 reads, run concurrently up to the mount's 16 request slots (shared by objects and the versions of
+    histories): the fake sees 16 at once, never more."""
+    _, gets = mount_a_history_and_five_objects(fake_azure, azure_client)
+    assert peak_concurrency(gets) == 16
