@@ -141,6 +141,7 @@ def main(argv):
                 fail(f"the provider does not run chrooted in {root}")
             print(f"  uid {status['Uid'].split()[0]}, CapEff/CapBnd 0, NoNewPrivs 1, root {root} read-only")
 
+            rss_idle = status["VmRSS"].strip()
             client = DriverClient(socket_path)
             version = client.version()
             if version.runtime_name != "secrets-store-csi-driver-provider-azure-swift":
@@ -162,6 +163,9 @@ def main(argv):
                     fail(f"{name} is not a private key followed by a 3-certificate chain")
             print(f"  Mount: {len(files)} files, {len(response.object_version)} object versions "
                   "(secret, key, cert, legacy and modern PKCS#12 through the root's libcrypto)")
+            after = proc_status(process.pid)
+            print(f"  memory: RSS {rss_idle} after start, {after['VmRSS'].strip()} after the mount "
+                  f"(peak {after['VmHWM'].strip()}); the chart requests 64Mi, limit 160Mi")
             hosts = {r["host"] for r in fake.requests()}
             print(f"  requests went through the proxy to: {', '.join(sorted(hosts))}")
         finally:
