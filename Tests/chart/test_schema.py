@@ -45,7 +45,13 @@ REFUSED = [
     ({"linux": {"image": {"repository": "mcr.microsoft.com/oss/v2/azure/secrets-store/provider-azure"}}}, "is the Go provider's image"),
     ({"linux": {"image": {"repository": "mcr.microsoft.com/oss/azure/secrets-store/provider-azure"}}}, "is the Go provider's image"),
     ({"serviceAccount": {"name": ""}}, "serviceAccount.name is empty"),
+    ({"secrets-store-csi-driver": {"install": True}, "linux": {"providersDir": "/etc/kubernetes/secrets-store-csi-providers"}},
+     'secrets-store-csi-driver.linux.providersDir "/var/run/secrets-store-csi-providers" differs from linux.providersDir "/etc/kubernetes/secrets-store-csi-providers"'),
 ]
+
+
+def test_providers_dir_may_differ_when_the_driver_is_installed_elsewhere(chart):
+    render(chart, {"linux": {"providersDir": "/etc/kubernetes/secrets-store-csi-providers"}})
 
 
 @pytest.mark.parametrize("values,message", REFUSED, ids=[m[:40] for _, m in REFUSED])

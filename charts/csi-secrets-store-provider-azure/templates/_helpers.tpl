@@ -60,6 +60,11 @@ something that silently differs from what the values file asked for.
 {{- if .Values.rbac.pspEnabled -}}
 {{- fail "rbac.pspEnabled=true is not supported: PodSecurityPolicy was removed in Kubernetes 1.25. Set rbac.pspEnabled=false and use Pod Security Admission (the provider pod meets the baseline level)." -}}
 {{- end -}}
+{{- $driver := index .Values "secrets-store-csi-driver" -}}
+{{- $driverDir := dig "linux" "providersDir" "" $driver -}}
+{{- if and $driver.install .Values.linux.enabled $driverDir (ne $driverDir .Values.linux.providersDir) -}}
+{{- fail (printf "secrets-store-csi-driver.linux.providersDir %q differs from linux.providersDir %q: the driver would never find azure.sock. Set both to the same directory." $driverDir .Values.linux.providersDir) -}}
+{{- end -}}
 {{- if .Values.linux.enabled -}}
 {{- if not .Values.linux.image.repository -}}
 {{- fail "linux.image.repository is empty: build the image from this repository's Dockerfile, push it to your registry and set linux.image.repository (and linux.image.tag)." -}}
