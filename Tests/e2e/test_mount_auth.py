@@ -283,26 +283,41 @@ def test_mode_selection_as_the_go_provider(fake_azure, azure_client, parameters,
     assert [r["server"] for r in token_requests(fake_azure)] == [server]
 
 
-WI_FIX = ["api://AzureADTokenExchange", "tokenRequests"]
 # Only a token for another audience (the identity-binding one); never sent anywhere, so any text will do.
 BINDING_TOKENS = {"api://AKSIdentityBinding": {"token": "binding.token.unchecked", "expirationTimestamp": "2030-01-01T00:00:00Z"}}
+WI_FIX = ('workload identity (clientID is set) needs it: add audience "api://AzureADTokenExchange" to the CSIDriver\'s '
+          "spec.tokenRequests (Helm chart of the driver: tokenRequests[].audience) so the driver sends the pod's token")
+NOT_AN_OBJECT = ("failed to unmarshal service account tokens, error: csi.storage.k8s.io/serviceAccount.tokens is not a "
+                 "JSON object of audiences")
+NO_SP_SECRET = ("failed to get credentials, nodePublishSecretRef secret is not set (no identity mode is enabled, so a "
+                "service principal is used): set clientID for workload identity, useVMManagedIdentity: \"true\" for a VM "
+                "managed identity, or reference a secret with clientid and clientsecret in the volume's nodePublishSecretRef")
+
+
+def missing_sp_key(key, present):
+    return (f"could not find {key} in nodePublishSecretRef secret (keys present: {present}); the secret needs "
+            "non-empty clientid and clientsecret")
 
 
 @pytest.mark.parametrize("mode, change, expected", [
-    ("workload-identity", {"tokens": None}, ["service account tokens not found", *WI_FIX]),
-    ("workload-identity", {"raw_tokens": "{not json"}, ["failed to unmarshal service account tokens"]),
-    ("workload-identity", {"raw_tokens": '["api://AzureADTokenExchange"]'}, ["failed to unmarshal service account tokens"]),
+    ("workload-identity", {"tokens": None},
+     "csi.storage.k8s.io/serviceAccount.tokens: service account tokens not found: "
+     + WI_FIX.replace("needs it: add", "needs a token for audience api://AzureADTokenExchange; add")),
+    ("workload-identity", {"raw_tokens": "{not json"}, NOT_AN_OBJECT),
+    ("workload-identity", {"raw_tokens": '["api://AzureADTokenExchange"]'}, NOT_AN_OBJECT),
     ("workload-identity", {"tokens": BINDING_TOKENS},
-     ["token for audience api://AzureADTokenExchange not found", '"api://AKSIdentityBinding"', *WI_FIX]),
-    ("service-principal", {"secrets": None}, ["nodePublishSecretRef secret is not set", "clientid and clientsecret"]),
-    ("service-principal", {"secrets": {}}, ["nodePublishSecretRef secret is not set"]),
-    ("service-principal", {"secrets": {"clientid": S.SP_CLIENT_ID}}, ["could not find clientsecret", "keys present: clientid"]),
-    ("service-principal", {"secrets": {"clientsecret": S.SP_CLIENT_SECRET}}, ["could not find clientid"]),
-    ("service-principal", {"secrets": {"clientid": S.SP_CLIENT_ID, "clientsecret": "  \n"}}, ["could not find clientsecret"]),
+     "csi.storage.k8s.io/serviceAccount.tokens: token for audience api://AzureADTokenExchange not found (audiences "
+     'sent: "api://AKSIdentityBinding"); ' + WI_FIX),
+    ("service-principal", {"secrets": None}, NO_SP_SECRET),
+    ("service-principal", {"secrets": {}}, NO_SP_SECRET),
+    ("service-principal", {"secrets": {"clientid": S.SP_CLIENT_ID}}, missing_sp_key("clientsecret", "clientid")),
+    ("service-principal", {"secrets": {"clientsecret": S.SP_CLIENT_SECRET}}, missing_sp_key("clientid", "clientsecret")),
+    ("service-principal", {"secrets": {"clientid": S.SP_CLIENT_ID, "clientsecret": "  \n"}},
+     missing_sp_key("clientsecret", "clientid, clientsecret")),
     ("vm-system-assigned", {"parameters": {"usePodIdentity": "true"}},
-     ["only one identity mode", "usePodIdentity", "useVMManagedIdentity"]),
+     "only one identity mode can be enabled at a time: usePodIdentity and useVMManagedIdentity are both set to true; keep one"),
     ("workload-identity", {"parameters": {"useAzureTokenProxy": "true"}, "tokens": BINDING_TOKENS},
-     ["identity binding (useAzureTokenProxy) is not supported yet"]),
+     "failed to get credentials: identity binding (useAzureTokenProxy) is not supported yet by this provider"),
 ], ids=["wi-no-tokens", "wi-malformed", "wi-not-an-object", "wi-no-audience", "sp-no-secret", "sp-empty-secret",
         "sp-no-clientsecret", "sp-no-clientid", "sp-blank-clientsecret", "two-modes", "identity-binding"])
 def test_configuration_errors_are_clear_and_cost_no_request(fake_azure, azure_client, mode, change, expected):
@@ -318,26 +333,47 @@ def test_configuration_errors_are_clear_and_cost_no_request(fake_azure, azure_cl
         attrs[TOKENS_KEY] = change["raw_tokens"]
     with pytest.raises(grpc.RpcError) as error:
         azure_client.mount(attrs, change.get("secrets", ident.secrets))
-    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    for text in expected:
-        assert text in error.value.details()
+    assert (error.value.code(), error.value.details()) == (
+        grpc.StatusCode.INVALID_ARGUMENT, "failed to mount objects, error: " + expected)
     assert_no_credentials_in(error.value.details(), S.SP_CLIENT_SECRET)
     assert token_requests(fake_azure) == [] and vault_requests(fake_azure) == []
 
 
 # ---------------------------------------------------------------- rejections by the identity services
 
+TOKEN_POST = f"POST https://login.microsoftonline.com/{S.TENANT_ID}/oauth2/v2.0/token"
+IMDS_GET = "GET http://169.254.169.254/metadata/identity/oauth2/token"
+
+
+def entra_refusal(credential, status, error, code):
+    """The provider's words and Entra ID's status, error and AADSTS code; the description that follows is
+    Entra's own text (with times in it), so the message is checked up to the code."""
+    return f"{credential} authentication failed: {TOKEN_POST}: status {status}, error: {error}, AADSTS{code}: ", False
+
+
+WI_NO_MATCH = entra_refusal("WorkloadIdentityCredential", 401, "invalid_client", 700213)
+
+
 @pytest.mark.parametrize("mode, overrides, expected", [
-    ("workload-identity", {"namespace": "other-ns"}, "AADSTS700213"),
-    ("workload-identity", {"service_account": "other-sa"}, "AADSTS700213"),
-    ("workload-identity", {"issuer": "https://oidc.other-cluster.test/"}, "AADSTS700211"),
-    ("workload-identity", {"jwt_audience": "api://SomethingElse"}, "AADSTS700212"),
-    ("workload-identity", {"lifetime": -600}, "AADSTS700024"),
-    ("workload-identity", {"client_id": "00000000-0000-4000-8000-0000000000aa"}, "AADSTS700016"),
-    ("service-principal", {"client_secret": "wrong-secret~0123456789abcdefghijkl"}, "AADSTS7000215"),
-    ("service-principal", {"client_id": "00000000-0000-4000-8000-0000000000bb"}, "AADSTS700016"),
-    ("vm-user-assigned", {"client_id": "00000000-0000-4000-8000-0000000000cc"}, "Identity not found"),
-    ("pod-identity", {"pod_name": "unbound-pod"}, "nmi response failed with status code: 404"),
+    ("workload-identity", {"namespace": "other-ns"}, WI_NO_MATCH),
+    ("workload-identity", {"service_account": "other-sa"}, WI_NO_MATCH),
+    ("workload-identity", {"issuer": "https://oidc.other-cluster.test/"},
+     entra_refusal("WorkloadIdentityCredential", 401, "invalid_client", 700211)),
+    ("workload-identity", {"jwt_audience": "api://SomethingElse"},
+     entra_refusal("WorkloadIdentityCredential", 401, "invalid_client", 700212)),
+    ("workload-identity", {"lifetime": -600}, entra_refusal("WorkloadIdentityCredential", 401, "invalid_client", 700024)),
+    ("workload-identity", {"client_id": "00000000-0000-4000-8000-0000000000aa"},
+     entra_refusal("WorkloadIdentityCredential", 400, "unauthorized_client", 700016)),
+    ("service-principal", {"client_secret": "wrong-secret~0123456789abcdefghijkl"},
+     entra_refusal("ClientSecretCredential", 401, "invalid_client", 7000215)),
+    ("service-principal", {"client_id": "00000000-0000-4000-8000-0000000000bb"},
+     entra_refusal("ClientSecretCredential", 400, "unauthorized_client", 700016)),
+    ("vm-user-assigned", {"client_id": "00000000-0000-4000-8000-0000000000cc"},
+     ("ManagedIdentityCredential authentication failed for user-assigned identity 00000000-0000-4000-8000-0000000000cc: "
+      f"{IMDS_GET}: status 400, error: invalid_request, Identity not found", True)),
+    ("pod-identity", {"pod_name": "unbound-pod"},
+     ("nmi response failed with status code: 404, response body: no AzureAssignedIdentity found for "
+      "pod:default/unbound-pod in assigned state", True)),
 ], ids=["wi-wrong-namespace", "wi-wrong-service-account", "wi-wrong-issuer", "wi-wrong-audience", "wi-expired",
         "wi-unknown-app", "sp-wrong-secret", "sp-unknown-app", "vm-unknown-user-assigned", "pod-unbound"])
 def test_rejected_identities_fail_clearly_without_retrying(fake_azure, azure_provider, azure_client, mode, overrides, expected):
@@ -346,8 +382,10 @@ def test_rejected_identities_fail_clearly_without_retrying(fake_azure, azure_pro
     credential into the error or the log."""
     ident = identity(fake_azure, mode, **overrides)
     code, details = mount_error(azure_client, ident)
+    text, whole = expected
+    message = f"failed to mount objects, error: failed to get objectType:secret, objectName:db-password, objectVersion:: {text}"
     assert code == grpc.StatusCode.UNAUTHENTICATED
-    assert expected in details and "failed to get" in details
+    assert details == message if whole else details.startswith(message), details
     assert len(token_requests(fake_azure)) == 1 and vault_requests(fake_azure) == []
     credentials = [ident.secrets["clientsecret"]] if ident.secrets else []
     if mode == "workload-identity":
@@ -380,10 +418,12 @@ def test_imds_that_stays_throttled_fails_after_bounded_retries(fake_azure, azure
     UNAVAILABLE, which the driver's retry policy would repeat at once, multiplying the load)."""
     fake_azure.inject("imds", "status", count=None, status=429, retry_after=0)
     code, details = mount_error(azure_client, identity(fake_azure, "vm-system-assigned"))
-    assert code == grpc.StatusCode.RESOURCE_EXHAUSTED and "status 429" in details
-    statuses = [r["status"] for r in token_requests(fake_azure)]
-    # Azure asks IMDS clients to keep retrying for about 70 s; the policy makes at most 13 attempts.
-    assert 2 <= len(statuses) <= 13 and set(statuses) == {429}
+    assert (code, details) == (grpc.StatusCode.RESOURCE_EXHAUSTED, (
+        "failed to mount objects, error: failed to get objectType:secret, objectName:db-password, objectVersion:: "
+        f"ManagedIdentityCredential authentication failed for system-assigned identity: {IMDS_GET}: status 429, "
+        "error: too_many_requests, Too many requests"))
+    # Azure asks IMDS clients to keep retrying for about 70 s: the policy's 13 attempts (Retry-After 0 here).
+    assert [r["status"] for r in token_requests(fake_azure)] == [429] * 13
 
 
 def test_pod_identity_deprecation_is_logged_once_per_class(fake_azure, azure_provider, azure_client):
@@ -456,12 +496,12 @@ def test_two_identities_mounting_concurrently_make_two_token_requests(fake_azure
     assert len(token_requests(fake_azure)) == 2
 
 
-@pytest.mark.parametrize("intruder, error", [
-    ({"namespace": "intruder-ns"}, "AADSTS700213"),
-    ({"issuer": "https://oidc.other-cluster.test/"}, "AADSTS700211"),
-    ({"lifetime": -600}, "AADSTS700024"),
+@pytest.mark.parametrize("intruder, aadsts", [
+    ({"namespace": "intruder-ns"}, 700213),
+    ({"issuer": "https://oidc.other-cluster.test/"}, 700211),
+    ({"lifetime": -600}, 700024),
 ], ids=["wrong-namespace", "wrong-issuer", "expired"])
-def test_a_rejected_pod_never_gets_another_pods_cached_token(fake_azure, azure_client, intruder, error):
+def test_a_rejected_pod_never_gets_another_pods_cached_token(fake_azure, azure_client, intruder, aadsts):
     """Same clientID, different service-account tokens: while a legitimate pod's token is being fetched and
     after it is cached, a pod whose service-account token Entra ID rejects fails every mount; the
     legitimate pod's mounts all succeed."""
@@ -469,12 +509,15 @@ def test_a_rejected_pod_never_gets_another_pods_cached_token(fake_azure, azure_c
     bad = identity(fake_azure, "workload-identity", pod_name="bad-pod", **intruder)
     with slow(fake_azure, "entra"):
         results = mount_all(azure_client, [(good, {}), (bad, {})] * 10)
+    refusal = ("failed to mount objects, error: failed to get objectType:secret, objectName:db-password, objectVersion:: "
+               + entra_refusal("WorkloadIdentityCredential", 401, "invalid_client", aadsts)[0])
     assert results[0::2] == [("ok", {"db-password": "s3cr3t-Pa55w0rd!"})] * 10
-    assert all(code == grpc.StatusCode.UNAUTHENTICATED and error in details for code, details in results[1::2])
+    assert [(code, details.startswith(refusal)) for code, details in results[1::2]] == [
+        (grpc.StatusCode.UNAUTHENTICATED, True)] * 10
     # With the good token cached, the bad pod is still asked about, and still refused.
     before = len(token_requests(fake_azure))
     code, details = mount_error(azure_client, bad)
-    assert error in details
+    assert (code, details.startswith(refusal)) == (grpc.StatusCode.UNAUTHENTICATED, True)
     assert len(token_requests(fake_azure)) == before + 1
     assert mount(azure_client, good) == {"db-password": "s3cr3t-Pa55w0rd!"}
     assert len(token_requests(fake_azure)) == before + 1
