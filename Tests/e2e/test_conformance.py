@@ -7,7 +7,7 @@ the vector's `objects` are mounted with its default permission, and the answer m
 provider answered: the same files (path, mode, bytes, SHA-256) in the same order and the same object
 versions. The files are also written with the driver's atomic writer and the tree compared to `expected/`.
 
-Vectors live in the repository (a clean clone has no /work/shared): most in
+Vectors live in the repository (a clone has nothing outside it): most in
 `Tests/KeyVaultContentTests/Fixtures/conformance/`, the others in `Tests/e2e/conformance_vectors/`.
 """
 import hashlib
