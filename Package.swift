@@ -2,14 +2,17 @@
 // The Azure Key Vault provider for the Secrets Store CSI Driver.
 // Layering (dependencies point downwards):
 //   Provider (executable) -> ProviderServer -> MountPipeline -> ProviderParameters / AzureAuth / KeyVaultClient / KeyVaultContent
-//   AzureAuth, KeyVaultClient -> AzureHTTP -> AzureCloud
+//   ProviderLint -> ProviderParameters -> AzureCloud, KeyVaultIdentifiers
+//   AzureAuth, KeyVaultClient -> AzureHTTP -> AzureCloud;  KeyVaultClient -> KeyVaultIdentifiers
+// Seams: MountPipeline reads vaults through `VaultReading` (KeyVaultClient), opened per mount by a
+// `VaultReaderFactory`; ProviderServer calls a `MountHandler`. Tests put in-memory doubles there.
 import PackageDescription
 
 let package = Package(
     name: "secrets-store-csi-driver-provider-azure-swift",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "secrets-store-csi-driver-provider-azure", targets: ["Provider"]),
+        .executable(name: "secrets-store-csi-driver-provider-azure", targets: ["Provider"])
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -39,15 +42,17 @@ let package = Package(
         ),
         // Named Azure clouds: authority host, Key Vault DNS suffix and resource.
         .target(name: "AzureCloud"),
+        // Key Vault's own vocabulary: the object types and the object ids it answers with.
+        .target(name: "KeyVaultIdentifiers"),
         // SecretProviderClass parameters and the objects array: pure, no I/O.
         .target(
             name: "ProviderParameters",
-            dependencies: ["AzureCloud", .product(name: "Yams", package: "Yams")]
+            dependencies: ["AzureCloud", "KeyVaultIdentifiers", .product(name: "Yams", package: "Yams")]
         ),
         // Offline checks of SecretProviderClass manifests (`lint`).
         .target(
             name: "ProviderLint",
-            dependencies: ["ProviderParameters", .product(name: "Yams", package: "Yams")]
+            dependencies: ["AzureCloud", "ProviderParameters", .product(name: "Yams", package: "Yams")]
         ),
         // OpenSSL's libcrypto, for PKCS#12 only.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -57,7 +62,6 @@ let package = Package(
             dependencies: [
                 "COpenSSL", "ProviderParameters",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
@@ -66,7 +70,6 @@ let package = Package(
         .target(
             name: "AzureHTTP",
             dependencies: [
-                "AzureCloud",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -87,14 +90,17 @@ let package = Package(
         // Key Vault REST: secrets, keys, certificates, version listing.
         .target(
             name: "KeyVaultClient",
-            dependencies: ["AzureHTTP", "AzureAuth", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "AzureHTTP", "AzureAuth", "AzureCloud", "KeyVaultIdentifiers",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
-        // Request JSON -> parameters -> token -> fetch -> conversion -> files. No gRPC types.
+        // Request JSON -> parameters -> vault reads -> conversion -> files. No gRPC types.
         .target(
             name: "MountPipeline",
             dependencies: [
                 "ProviderParameters", "AzureCloud", "AzureHTTP", "AzureAuth", "KeyVaultClient", "KeyVaultContent",
-                .product(name: "Logging", package: "swift-log"),
+                "KeyVaultIdentifiers", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // gRPC services, the Unix socket listener, /healthz, graceful shutdown.
@@ -116,28 +122,63 @@ let package = Package(
             name: "Provider",
             dependencies: [
                 "ProviderServer", "ProviderLint", "ProviderParameters", "MountPipeline", "AzureHTTP", "AzureAuth",
+                "AzureCloud", "KeyVaultContent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(
-            name: "ProviderParametersTests", dependencies: ["ProviderParameters", "ProviderLint"], exclude: ["Fixtures"]),
-        .testTarget(
-            name: "KeyVaultContentTests",
-            dependencies: ["KeyVaultContent", "ProviderParameters", .product(name: "Crypto", package: "swift-crypto")],
-            resources: [.copy("Fixtures")]),
-        .testTarget(
-            name: "AzureClientTests",
+
+        // Tests: one target per module, plus helpers several of them share.
+        .target(
+            name: "TestSupport",
             dependencies: [
-                "AzureHTTP", "AzureAuth", "KeyVaultClient", "AzureCloud",
+                "AzureHTTP", "AzureAuth",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
         ),
-        .testTarget(name: "MountPipelineTests", dependencies: ["MountPipeline", "ProviderParameters"]),
-        .testTarget(name: "ProviderServerTests", dependencies: ["ProviderServer", "Provider"]),
+        .testTarget(name: "KeyVaultIdentifiersTests", dependencies: ["KeyVaultIdentifiers"]),
+        .testTarget(name: "ProviderParametersTests", dependencies: ["ProviderParameters", "AzureCloud", "TestSupport"]),
+        .testTarget(
+            name: "ProviderLintTests", dependencies: ["ProviderLint", "ProviderParameters", "TestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "KeyVaultContentTests",
+            dependencies: [
+                "KeyVaultContent", "KeyVaultIdentifiers", "ProviderParameters",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AzureHTTPTests",
+            dependencies: [
+                "AzureHTTP", "TestSupport", .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "AzureAuthTests", dependencies: ["AzureAuth", "AzureCloud", "AzureHTTP", "TestSupport"]),
+        .testTarget(
+            name: "KeyVaultClientTests",
+            dependencies: [
+                "KeyVaultClient", "AzureAuth", "AzureHTTP", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "MountPipelineTests",
+            dependencies: [
+                "MountPipeline", "ProviderParameters", "KeyVaultClient", "KeyVaultIdentifiers", "AzureAuth", "AzureCloud",
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "ProviderServerTests",
+            dependencies: [
+                "ProviderServer", "ProviderAPI", "MountPipeline",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "ProviderTests", dependencies: ["Provider"]),
     ]
 )

@@ -39,11 +39,6 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
         self.description = description
     }
 
-    /// `useAzureTokenProxy` (AKS identity bindings): the wire protocol is not public enough to copy faithfully.
-    public static let identityBindingNotSupported = AuthError(
-        kind: .invalidConfiguration, mode: nil,
-        description: "identity binding (useAzureTokenProxy) is not supported yet by this provider")
-
     static func transport(_ mode: IdentityMode, _ error: AzureHTTPError) -> AuthError {
         AuthError(
             kind: .transport, mode: mode, isDeadlineExceeded: error.kind == .deadlineExceeded, description: "\(mode.credentialName): \(error)")

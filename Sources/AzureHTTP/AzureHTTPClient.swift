@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOSSL
 
 /// The process-wide HTTP client for Key Vault, Entra ID, IMDS and NMI: pooled connections reused across
@@ -13,11 +12,11 @@ import NIOSSL
 public final class AzureHTTPClient: Sendable {
     public let settings: HTTPClientSettings
     let proxies: ProxySettings
-    private let direct: HTTPClient
-    private let proxied: [ProxyEndpoint: HTTPClient]
+    let direct: HTTPClient
+    let proxied: [ProxyEndpoint: HTTPClient]
     private let logger: Logger
     /// The logger handed to AsyncHTTPClient: never below debug (see init).
-    private let libraryLogger: Logger
+    let libraryLogger: Logger
     /// Injected by tests to observe or shorten waits; production sleeps on the continuous clock.
     package let sleep: @Sendable (Duration) async throws -> Void
 
@@ -126,95 +125,6 @@ public final class AzureHTTPClient: Sendable {
         }
     }
 
-    /// One attempt, bounded by the per-request timeout and the deadline, body included.
-    private func perform(
-        _ request: AzureHTTPRequest, target: String, deadline: ContinuousClock.Instant, attempt: Int
-    ) async throws(AzureHTTPError) -> AzureHTTPResponse {
-        func failure(_ kind: AzureHTTPError.Kind, _ detail: String) -> AzureHTTPError {
-            AzureHTTPError(kind: kind, target: target, detail: detail, attempts: attempt)
-        }
-        guard let components = URLComponents(string: request.url), let scheme = components.scheme?.lowercased(),
-            scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
-        else { throw failure(.invalidURL, "invalid URL") }
-        let port = components.port ?? (scheme == "https" ? 443 : 80)
-        let proxy = proxies.proxy(scheme: scheme, host: host, port: port)
-        let forwardProxy = scheme == "http" && proxy?.kind == .http ? proxy : nil
-        let client = proxy.flatMap { proxied[$0] } ?? direct
-
-        let attemptDeadline = min(deadline, ContinuousClock.now + settings.requestTimeout)
-        guard ContinuousClock.now < attemptDeadline else { throw failure(.deadlineExceeded, "deadline exceeded") }
-        // Whichever of the two limits bounds this attempt is the one that ran out when its timer fires.
-        func attemptExpired() -> AzureHTTPError {
-            attemptDeadline == deadline
-                ? failure(.deadlineExceeded, "deadline exceeded") : failure(.timedOut, "timed out after \(settings.requestTimeout)")
-        }
-        // AsyncHTTPClient's own connect/read timers: the caller's deadline only if it has passed too.
-        func libraryTimeout(_ what: String) -> AzureHTTPError {
-            ContinuousClock.now >= deadline ? failure(.deadlineExceeded, "deadline exceeded") : failure(.timedOut, what)
-        }
-
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
-        outgoing.headers.add(name: "User-Agent", value: settings.userAgent)
-        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
-        if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
-        let prepared = outgoing
-        let nioDeadline = NIODeadline.now() + (attemptDeadline - ContinuousClock.now).timeAmount
-        let limit = settings.maxResponseBytes
-        do {
-            // AsyncHTTPClient's deadline stops at the response head; racing a timer bounds the body too.
-            return try await withThrowingTaskGroup(of: AzureHTTPResponse?.self) { group in
-                group.addTask {
-                    if let forwardProxy {
-                        return try await ForwardProxyExchange.send(
-                            request, host: host, port: port, userAgent: self.settings.userAgent, proxy: forwardProxy,
-                            connectTimeout: self.settings.connectTimeout, maxBodyBytes: limit)
-                    }
-                    let response = try await client.execute(prepared, deadline: nioDeadline, logger: self.libraryLogger)
-                    let body = try await response.body.collect(upTo: limit)
-                    return AzureHTTPResponse(
-                        status: Int(response.status.code),
-                        headers: response.headers.map { (name: $0.name, value: $0.value) },
-                        body: Array(buffer: body))
-                }
-                group.addTask {
-                    try await Task.sleep(until: attemptDeadline, clock: .continuous)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else { throw attemptExpired() }
-                return response
-            }
-        } catch let error as AzureHTTPError {
-            throw error
-        } catch is NIOTooManyBytesError, is ForwardProxyExchange.ResponseTooLarge {
-            throw failure(.responseTooLarge, "response body larger than \(limit) bytes")
-        } catch let error as HTTPClientError {
-            switch error {
-            case .deadlineExceeded:
-                throw attemptExpired()
-            case .connectTimeout:
-                throw libraryTimeout("connect timed out after \(settings.connectTimeout)")
-            case .readTimeout, .writeTimeout:
-                throw libraryTimeout("timed out after \(settings.requestTimeout)")
-            case .cancelled where Task.isCancelled:
-                throw failure(.cancelled, "cancelled")
-            default:
-                throw failure(.connection, "\(error)")
-            }
-        } catch let error as NIOSSLError {
-            throw failure(.tls, "TLS handshake failed: \(error)")
-        } catch let error as BoringSSLError {
-            throw failure(.tls, "TLS handshake failed: \(error)")
-        } catch let error as NIOSSLExtraError {
-            throw failure(.tls, "TLS handshake failed: \(error)")
-        } catch is CancellationError {
-            throw Task.isCancelled ? failure(.cancelled, "cancelled") : attemptExpired()
-        } catch {
-            throw failure(.connection, "\(error)")
-        }
-    }
-
     private static func summary(_ outcome: Result<AzureHTTPResponse, AzureHTTPError>) -> String {
         switch outcome {
         case .success(let response): return "status \(response.status)"
@@ -230,15 +140,5 @@ public final class AzureHTTPClient: Sendable {
             let authorization = endpoint.username.map { HTTPClient.Authorization.basic(username: $0, password: endpoint.password ?? "") }
             return .server(host: endpoint.host, port: endpoint.port, authorization: authorization)
         }
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, saturating; negative durations become zero.
-    var timeAmount: TimeAmount {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return .zero }
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return .nanoseconds(overflow ? .max : product &+ attoseconds / 1_000_000_000)
     }
 }

@@ -31,10 +31,6 @@ public struct KeyVaultError: Error, Sendable, Equatable, CustomStringConvertible
     public var innerCode: String?
     /// Key Vault's `error.message`, or what went wrong locally.
     public var message: String
-    public var objectKind: KeyVaultObjectKind?
-    public var objectName: String
-    /// Empty for "latest".
-    public var objectVersion: String
     /// Set for `.authentication`.
     public var authError: AuthError?
     /// The caller's deadline ran out (`.transport`, or `.authentication` while getting the token): the read
@@ -43,17 +39,13 @@ public struct KeyVaultError: Error, Sendable, Equatable, CustomStringConvertible
 
     public init(
         kind: Kind, status: Int? = nil, code: String? = nil, innerCode: String? = nil, message: String,
-        objectKind: KeyVaultObjectKind? = nil, objectName: String = "", objectVersion: String = "", authError: AuthError? = nil,
-        isDeadlineExceeded: Bool = false
+        authError: AuthError? = nil, isDeadlineExceeded: Bool = false
     ) {
         self.kind = kind
         self.status = status
         self.code = code
         self.innerCode = innerCode
         self.message = message
-        self.objectKind = objectKind
-        self.objectName = objectName
-        self.objectVersion = objectVersion
         self.authError = authError
         self.isDeadlineExceeded = isDeadlineExceeded
     }

@@ -1,11 +1,6 @@
 import Foundation
 
-/// What was wrong with a response body, described by position and kind only: the body may hold a secret,
-/// so no value from it is ever quoted.
-struct ResponseDecodingError: Error, Sendable {
-    var detail: String
-}
-
+/// Decodes Key Vault's JSON answers. Errors say where a body was wrong, never what it held.
 enum ResponseDecoding {
     static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(ResponseDecodingError) -> T {
         do {

@@ -8,7 +8,7 @@ enum CertificateBackedSecret {
     static let pkcs12ContentType = "application/x-pkcs12"
 
     /// The main file's text, before `objectEncoding` is applied.
-    static func content(value: String, contentType: String?, format: ObjectFormat, options: ContentOptions) throws(ContentError) -> [UInt8] {
+    static func content(value: String, contentType: String?, format: ObjectFormat, settings: ContentSettings) throws(ContentError) -> [UInt8] {
         switch contentType {
         case pemContentType?:
             // Passed through unchanged: no reordering, no re-encoding.
@@ -17,7 +17,7 @@ enum CertificateBackedSecret {
             // The base64 text as stored (`objectEncoding: base64` then yields the binary PFX).
             return Array(value.utf8)
         case pkcs12ContentType?:
-            return try pem(fromPKCS12Base64: value, options: options)
+            return try pem(fromPKCS12Base64: value, settings: settings)
         default:
             throw ContentError("failed to get certificate. unknown content type '\(contentType ?? "")'")
         }
@@ -25,7 +25,7 @@ enum CertificateBackedSecret {
 
     /// Private key(s) first as PKCS#8 `PRIVATE KEY`, then the certificates, each block as Go's
     /// `pem.EncodeToMemory` writes it.
-    static func pem(fromPKCS12Base64 value: String, options: ContentOptions) throws(ContentError) -> [UInt8] {
+    static func pem(fromPKCS12Base64 value: String, settings: ContentSettings) throws(ContentError) -> [UInt8] {
         guard let der = Base64.decode(value.utf8, alphabet: .standard) else {
             throw ContentError("failed to decode the PFX: illegal base64 data")
         }
@@ -34,7 +34,7 @@ enum CertificateBackedSecret {
         for key in contents.privateKeys {
             pem += PEMBlock(type: "PRIVATE KEY", bytes: try PrivateKeyPKCS8.goCanonical(key)).encoded()
         }
-        let order = options.constructPEMChain
+        let order = settings.constructPEMChain
             ? try CertificateChainOrder.order(CertificateChainOrder.keyIdentifiers(of: contents.certificates))
             : Array(contents.certificates.indices)
         for index in order {

@@ -9,18 +9,17 @@ enum CloudResolver {
     /// Environment files are a few hundred bytes; anything far larger is not one.
     static let maximumFileBytes = 64 * 1024
 
-    static func environment(for parameters: MountParameters) throws(MountError) -> AzureEnvironment {
-        if let builtIn = parameters.cloudName.builtInEnvironment {
-            return builtIn
-        }
-        guard let path = parameters.cloudEnvFileName, !path.isEmpty else {
-            throw MountError(.invalidArgument, "cloudEnvFileName is required when cloudName is AzureStackCloud")
-        }
-        let data = try readEnvironmentFile(path)
-        do {
-            return try AzureEnvironment.fromEnvironmentFile(data, path: path)
-        } catch {
-            throw MountError(.invalidArgument, error.description)
+    static func environment(for cloud: CloudSelection) throws(MountError) -> AzureEnvironment {
+        switch cloud {
+        case .builtIn(let environment):
+            return environment
+        case .azureStack(let path):
+            let data = try readEnvironmentFile(path)
+            do {
+                return try AzureEnvironment.fromEnvironmentFile(data, path: path)
+            } catch {
+                throw MountError(.invalidArgument, error.description)
+            }
         }
     }
 

@@ -1,10 +1,11 @@
 import KeyVaultClient
 import KeyVaultContent
+import KeyVaultIdentifiers
 import ProviderParameters
 
 /// Converts Key Vault answers into the files and object versions the Go provider would answer with.
 struct FileAssembler: Sendable {
-    let options: ContentOptions
+    let settings: ContentSettings
     let defaultFileMode: Int32
 
     func files(for object: KeyVaultObject, fetched: [FetchedVersion]) throws(MountError) -> ([MountedFile], [ObjectVersion]) {
@@ -13,7 +14,7 @@ struct FileAssembler: Sendable {
         let mode = object.filePermission ?? defaultFileMode
         for entry in fetched {
             let id = idOf(entry.bundle)
-            let version = KeyVaultContent.objectVersion(fromID: id)
+            let version = KeyVaultID(parsing: id).version
             let converted: [ConvertedFile]
             do {
                 converted = try convert(entry.bundle, object: object)
@@ -30,21 +31,21 @@ struct FileAssembler: Sendable {
         return (files, versions)
     }
 
-    private func convert(_ bundle: FetchedBundle, object: KeyVaultObject) throws(ContentError) -> [ConvertedFile] {
+    private func convert(_ bundle: FetchedVersion.Bundle, object: KeyVaultObject) throws(ContentError) -> [ConvertedFile] {
         switch bundle {
         case .secret(let secret):
-            return try KeyVaultContent.secretFiles(
+            return try ContentConversion.secretFiles(
                 value: secret.value, contentType: secret.contentType, isCertificateBacked: secret.kid != nil,
-                format: object.format, encoding: object.encoding, options: options)
+                format: object.format, encoding: object.encoding, settings: settings)
         case .key(let key):
             let jwk = key.key
-            return [ConvertedFile(suffix: "", contents: try KeyVaultContent.publicKeyPEM(kty: jwk.kty, crv: jwk.crv, n: jwk.n, e: jwk.e, x: jwk.x, y: jwk.y))]
+            return [ConvertedFile(suffix: "", contents: try ContentConversion.publicKeyPEM(kty: jwk.kty, crv: jwk.crv, n: jwk.n, e: jwk.e, x: jwk.x, y: jwk.y))]
         case .certificate(let certificate):
-            return [ConvertedFile(suffix: "", contents: try KeyVaultContent.certificatePEM(cer: certificate.cer))]
+            return [ConvertedFile(suffix: "", contents: try ContentConversion.certificatePEM(cer: certificate.cer))]
         }
     }
 
-    private func idOf(_ bundle: FetchedBundle) -> String {
+    private func idOf(_ bundle: FetchedVersion.Bundle) -> String {
         switch bundle {
         case .secret(let secret): return secret.id
         case .key(let key): return key.key.kid

@@ -1,24 +1,9 @@
 import Foundation
+import ProviderParameters
 
-/// The JSON strings of a MountRequest, decoded. The driver sends `attributes` and `secrets` as JSON
-/// objects of strings and `permission` as the JSON of a file mode (`420` = 0644).
-public struct DecodedMountRequest: Sendable, Equatable {
-    public var attributes: [String: String]
-    public var secrets: [String: String]
-    public var defaultFileMode: Int32
-
-    public init(attributes: [String: String], secrets: [String: String], defaultFileMode: Int32) {
-        self.attributes = attributes
-        self.secrets = secrets
-        self.defaultFileMode = defaultFileMode
-    }
-}
-
+/// Reads the JSON strings of a MountRequest. Each field is refused before parsing when it is larger than
+/// `RequestLimits.jsonFieldBytes`.
 public enum MountRequestDecoder {
-    /// Requests larger than this are refused before parsing: a SecretProviderClass is a few KiB, and the
-    /// largest a Kubernetes object can be is about 1.5 MiB.
-    public static let maximumFieldBytes = 2 * 1024 * 1024
-
     public static func decode(attributes: String, secrets: String, permission: String) throws(MountError) -> DecodedMountRequest {
         let attributeMap = try stringMap(attributes, field: "attributes", nullAllowed: false)
         let secretMap = try stringMap(secrets, field: "secrets", nullAllowed: true)
@@ -28,8 +13,8 @@ public enum MountRequestDecoder {
 
     /// A JSON object whose values are all strings. `secrets` may be empty or `null` (no nodePublishSecretRef).
     static func stringMap(_ text: String, field: String, nullAllowed: Bool) throws(MountError) -> [String: String] {
-        guard text.utf8.count <= maximumFieldBytes else {
-            throw MountError(.invalidArgument, "failed to unmarshal \(field): larger than \(maximumFieldBytes) bytes")
+        guard text.utf8.count <= RequestLimits.jsonFieldBytes else {
+            throw MountError(.invalidArgument, "failed to unmarshal \(field): larger than \(RequestLimits.jsonFieldBytes) bytes")
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if nullAllowed && (trimmed.isEmpty || trimmed == "null") {

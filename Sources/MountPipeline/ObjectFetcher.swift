@@ -1,22 +1,10 @@
 import KeyVaultClient
 import ProviderParameters
 
-/// One Key Vault answer for one object, at one history index (`nil` without history).
-enum FetchedBundle: Sendable {
-    case secret(SecretBundle)
-    case key(KeyBundle)
-    case certificate(CertificateBundle)
-}
-
-struct FetchedVersion: Sendable {
-    var historyIndex: Int?
-    var bundle: FetchedBundle
-}
-
 /// Reads one object, or the versions of its history, from Key Vault. Reads run concurrently, at most
 /// `slots` of one mount at a time; every failure is reported with the Go provider's prefix naming the object.
 struct ObjectFetcher: Sendable {
-    let client: KeyVaultClient
+    let reader: any VaultReading
     let deadline: ContinuousClock.Instant
     let slots: RequestSlots
 
@@ -49,7 +37,7 @@ struct ObjectFetcher: Sendable {
     func historyVersions(of object: KeyVaultObject) async throws(MountError) -> [String] {
         let items: [VersionItem] = try await slots.run { () async throws(MountError) -> [VersionItem] in
             do throws(KeyVaultError) {
-                return try await client.listVersions(kind: object.type.collection, name: object.name, deadline: deadline)
+                return try await reader.listVersions(of: object.type, name: object.name, deadline: deadline)
             } catch {
                 throw MountErrorMapping.fetch(error, object: object, version: object.version)
             }
@@ -71,34 +59,17 @@ struct ObjectFetcher: Sendable {
         return Array(selected)
     }
 
-    func get(_ object: KeyVaultObject, version: String) async throws(MountError) -> FetchedBundle {
-        try await slots.run { () async throws(MountError) -> FetchedBundle in
+    func get(_ object: KeyVaultObject, version: String) async throws(MountError) -> FetchedVersion.Bundle {
+        try await slots.run { () async throws(MountError) -> FetchedVersion.Bundle in
             do throws(KeyVaultError) {
                 switch object.type {
-                case .secret: return .secret(try await client.getSecret(name: object.name, version: version, deadline: deadline))
-                case .key: return .key(try await client.getKey(name: object.name, version: version, deadline: deadline))
-                case .cert: return .certificate(try await client.getCertificate(name: object.name, version: version, deadline: deadline))
+                case .secret: return .secret(try await reader.getSecret(name: object.name, version: version, deadline: deadline))
+                case .key: return .key(try await reader.getKey(name: object.name, version: version, deadline: deadline))
+                case .cert: return .certificate(try await reader.getCertificate(name: object.name, version: version, deadline: deadline))
                 }
             } catch {
                 throw MountErrorMapping.fetch(error, object: object, version: version)
             }
         }
-    }
-}
-
-extension ObjectType {
-    var collection: KeyVaultObjectKind {
-        switch self {
-        case .secret: return .secrets
-        case .key: return .keys
-        case .cert: return .certificates
-        }
-    }
-}
-
-extension KeyVaultObject {
-    /// `objectType:secret, objectName:x, objectVersion:v`, as the Go provider names objects in errors.
-    func describedForErrors(version: String) -> String {
-        "objectType:\(type.rawValue), objectName:\(name), objectVersion:\(version)"
     }
 }

@@ -1,24 +1,20 @@
-/// The file paths one mount writes, and which object writes each. Two objects may not write the same
-/// path, and no path may be a folder of another (`x.crt` as a file and `x.crt/y`): the driver's atomic
-/// writer would fail half way.
+import ProviderParameters
+
+/// The files one mount returns, claimed by the objects that write them: `PathClaims` over the converted files,
+/// which may add split files (`.crt`, `.key`) that the parameters could not foresee.
 struct OutputPaths {
-    private var owners: [String: String] = [:]
+    private var claims = PathClaims<String>()
 
     mutating func claim(_ path: String, by objectName: String) throws(MountError) {
-        if let other = owners[path] {
+        switch claims.claim(path, by: objectName) {
+        case nil:
+            return
+        case .samePath(let other):
             throw MountError(.invalidArgument, "duplicate file path \"\(path)\": written by objectName \(other) and objectName \(objectName)")
+        case .insideFile(let folder, let other):
+            throw MountError(.invalidArgument, "file path \"\(path)\" of objectName \(objectName) is inside the file \"\(folder)\" of objectName \(other)")
+        case .folderOf(let file, let other):
+            throw MountError(.invalidArgument, "file path \"\(path)\" of objectName \(objectName) is a folder of \"\(file)\" written by objectName \(other)")
         }
-        // A folder of this path already written as a file, or this path already used as a folder.
-        let elements = path.split(separator: "/")
-        for count in elements.indices.dropLast().map({ $0 + 1 }) {
-            let folder = elements.prefix(count).joined(separator: "/")
-            if let other = owners[folder] {
-                throw MountError(.invalidArgument, "file path \"\(path)\" of objectName \(objectName) is inside the file \"\(folder)\" of objectName \(other)")
-            }
-        }
-        if let (inside, other) = owners.first(where: { $0.key.hasPrefix(path + "/") }) {
-            throw MountError(.invalidArgument, "file path \"\(path)\" of objectName \(objectName) is a folder of \"\(inside)\" written by objectName \(other)")
-        }
-        owners[path] = objectName
     }
 }

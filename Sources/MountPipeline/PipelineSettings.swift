@@ -1,26 +1,25 @@
-import AzureCloud
+import KeyVaultContent
+import ProviderParameters
 
-/// Process-wide settings of the mount pipeline, from the command line.
+/// Process-wide settings of the mount pipeline, from the command line: one tree, read once.
 public struct PipelineSettings: Sendable {
-    /// The cloud for classes that leave `cloudName` empty (`--cloud-name`).
-    public var defaultCloud: CloudName
-    /// Order certificate chains leaf -> intermediates -> root (`--construct-pem-chain`).
-    public var constructPEMChain: Bool
-    /// Also write `<file>.crt` and `<file>.key` for certificate-backed secrets.
-    public var writeCertAndKeyInSeparateFiles: Bool
-    /// The aad-pod-identity NMI port on localhost (`--nmi-port`).
-    public var nmiPort: Int
-    /// The longest a single mount may take, well inside kubelet's 2-minute NodePublish deadline.
+    /// The longest a mount may take by default: well inside kubelet's 2-minute NodePublish deadline, and long
+    /// enough for IMDS's retries through a 410 (about 70 s).
+    public static let defaultMountTimeout = Duration.seconds(90)
+
+    /// How the class parameters are read (`--cloud-name`).
+    public var parameters: ParameterSettings
+    /// How certificates are written (`--construct-pem-chain`, `--write-cert-and-key-in-separate-files`).
+    public var content: ContentSettings
+    /// The longest a single mount may take (`--mount-timeout`).
     public var mountTimeout: Duration
 
     public init(
-        defaultCloud: CloudName = .azurePublicCloud, constructPEMChain: Bool = true,
-        writeCertAndKeyInSeparateFiles: Bool = false, nmiPort: Int = 2579, mountTimeout: Duration = .seconds(90)
+        parameters: ParameterSettings = ParameterSettings(), content: ContentSettings = ContentSettings(),
+        mountTimeout: Duration = defaultMountTimeout
     ) {
-        self.defaultCloud = defaultCloud
-        self.constructPEMChain = constructPEMChain
-        self.writeCertAndKeyInSeparateFiles = writeCertAndKeyInSeparateFiles
-        self.nmiPort = nmiPort
+        self.parameters = parameters
+        self.content = content
         self.mountTimeout = mountTimeout
     }
 }

@@ -2,31 +2,6 @@ import Foundation
 import ProviderParameters
 import Yams
 
-/// One YAML document of an input file that is a Kubernetes object (has a `kind`).
-struct ManifestDocument {
-    var file: String
-    /// 1-based.
-    var index: Int
-    var root: Node.Mapping
-    var kind: String
-    var apiVersion: String
-    var name: String
-    var namespace: String?
-    /// Rule ids listed in the `secrets-store-provider-azure/lint-ignore` annotation (comma-separated).
-    var ignoredRules: Set<String>
-
-    var resource: String { "\(kind)/\(name.isEmpty ? "<unnamed>" : name)" }
-
-    func finding(
-        _ rule: String, _ severity: LintFinding.Severity, at path: String, line: Int?, _ message: String,
-        fix: String
-    ) -> LintFinding {
-        LintFinding(
-            file: file, document: index, line: line, resource: resource, path: path, rule: rule, severity: severity,
-            message: message, fix: fix)
-    }
-}
-
 /// Splits Kubernetes YAML (multi-document) into objects.
 enum ManifestReader {
     static let ignoreAnnotation = "secrets-store-provider-azure/lint-ignore"
@@ -62,18 +37,4 @@ enum ManifestReader {
         }
         return documents
     }
-}
-
-extension Node {
-    /// The text of a scalar, whatever its YAML type; `nil` for lists and mappings.
-    var plainString: String? { scalar?.string }
-
-    /// Whether Kubernetes would read this value as a string: a quoted or block scalar, or a plain one that YAML
-    /// does not resolve to a boolean, number, null or timestamp.
-    var isKubernetesString: Bool {
-        guard let scalar else { return false }
-        return scalar.style != .plain || tag.description == Tag.Name.str.rawValue
-    }
-
-    var line: Int? { mark?.line }
 }

@@ -1,15 +1,5 @@
 import Yams
 
-/// A `secrets-store.csi.k8s.io` volume of a Pod or of a workload's pod template.
-struct CSIVolume {
-    var document: ManifestDocument
-    /// e.g. `spec.template.spec.volumes[0]`.
-    var path: String
-    var line: Int?
-    var className: String?
-    var hasNodePublishSecretRef: Bool
-}
-
 /// Checks of Pods and workloads that mount the driver: driver name, `readOnly`, and the class they name.
 enum WorkloadRules {
     static let driverName = "secrets-store.csi.k8s.io"

@@ -37,41 +37,4 @@ public enum FilePathRules {
         }
         return nil
     }
-
-    /// Paths two objects would both write. A history object owns its whole folder, and a file cannot also be a
-    /// folder, so `a` conflicts with `a`, with `a/0` and with anything else under `a/`. The Go provider lets the
-    /// last object silently win; here each conflict is an error naming both objects.
-    static func conflicts(_ objects: [KeyVaultObject]) -> [ParameterError] {
-        var owners: [String: KeyVaultObject] = [:]      // claimed path -> object
-        var ancestors: [String: KeyVaultObject] = [:]   // every proper prefix folder of a claim -> object
-        var errors: [ParameterError] = []
-        for object in objects {
-            let claim = object.fileName
-            let folders = prefixFolders(of: claim)
-            let other = owners[claim] ?? ancestors[claim] ?? folders.lazy.compactMap { owners[$0] }.first
-            if let other {
-                errors.append(ParameterError(
-                    field: object.alias == nil ? "objectName" : "objectAlias", objectIndex: object.index,
-                    objectName: object.name,
-                    message: "file path \"\(claim)\" conflicts with \"\(other.fileName)\" of objects[\(other.index)]"
-                        + " (objectName \"\(other.name)\"): two objects cannot write the same file or a file inside"
-                        + " another's path; set a distinct objectAlias"))
-                continue
-            }
-            owners[claim] = object
-            for folder in folders where ancestors[folder] == nil { ancestors[folder] = object }
-        }
-        return errors
-    }
-
-    /// `a/b/c` -> `a`, `a/b`.
-    private static func prefixFolders(of path: String) -> [String] {
-        var result: [String] = []
-        var current = ""
-        for element in path.split(separator: "/").dropLast() {
-            current = current.isEmpty ? String(element) : current + "/" + element
-            result.append(current)
-        }
-        return result
-    }
 }

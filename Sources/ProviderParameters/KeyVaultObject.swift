@@ -1,3 +1,5 @@
+import KeyVaultIdentifiers
+
 /// One validated entry of the `objects` array: what to read from Key Vault and where to write it.
 public struct KeyVaultObject: Sendable, Equatable {
     /// 0-based position in the `objects` array.
@@ -54,135 +56,9 @@ public struct KeyVaultObject: Sendable, Equatable {
     public var paths: [String] {
         hasHistory ? (0..<versionHistory).map { path(historyIndex: $0) } : [fileName]
     }
-}
 
-extension KeyVaultObject {
-    static let acceptedTypes = ObjectType.allCases.map(\.rawValue).joined(separator: ", ")
-
-    /// Validates every field of one raw entry and returns either the object or all of its problems (the mount
-    /// reports the first; `lint` reports them all).
-    static func validate(_ raw: RawObject) -> (object: KeyVaultObject?, problems: [ParameterError]) {
-        let name = raw[.objectName]
-        var problems: [ParameterError] = []
-        func problem(_ field: ObjectField, _ message: String) {
-            problems.append(ParameterError(
-                field: field.rawValue, objectIndex: raw.index, objectName: name.isEmpty ? nil : name, message: message))
-        }
-
-        if name.isEmpty {
-            problem(.objectName, "objectName is not set")
-        } else if !isKeyVaultName(name) {
-            problem(.objectName, "objectName \"\(name)\" is not valid: Key Vault object names are 1 to 127 characters"
-                + " of 0-9, a-z, A-Z and -")
-        }
-
-        let typeText = raw[.objectType]
-        let type = ObjectType(rawValue: typeText)
-        if typeText.isEmpty {
-            problem(.objectType, "objectType is not set, accepted values are \(acceptedTypes)")
-        } else if type == nil {
-            problem(.objectType, "objectType \"\(typeText)\" is not valid, accepted values are \(acceptedTypes)"
-                + (suggestedType(for: typeText).map { " (did you mean \"\($0.rawValue)\"?)" } ?? ""))
-        }
-
-        let version = raw[.objectVersion]
-        if version.count > 64 || !version.unicodeScalars.allSatisfy(isASCIIAlphanumeric) {
-            problem(.objectVersion, "objectVersion \"\(version)\" is not valid: Key Vault versions are letters and"
-                + " digits (32 hexadecimal characters), or empty for the latest")
-        }
-
-        var history = 0
-        let historyText = raw[.objectVersionHistory]
-        if !historyText.isEmpty {
-            if let value = Int(historyText), value >= 0, value <= ParameterOptions.maxObjectVersionHistory {
-                history = value
-            } else {
-                problem(.objectVersionHistory, "objectVersionHistory \"\(historyText)\" is not valid: must be a whole"
-                    + " number from 0 to \(ParameterOptions.maxObjectVersionHistory) (0 or 1 = a single file)")
-            }
-        }
-
-        // Go compares case-insensitively (`PEM`, `Base64` work), so these do too.
-        var format = ObjectFormat.pem
-        let formatText = raw[.objectFormat]
-        if !formatText.isEmpty {
-            if let parsed = ObjectFormat(rawValue: formatText.lowercased()) {
-                format = parsed
-                if parsed == .pfx, let type, type != .secret {
-                    problem(.objectFormat, "PFX format only supported for objectType: secret"
-                        + " (a \(type.rawValue) is always written as PEM)")
-                }
-            } else {
-                problem(.objectFormat, "invalid objectFormat: \(formatText), should be PEM or PFX")
-            }
-        }
-
-        var encoding = ObjectEncoding.utf8
-        let encodingText = raw[.objectEncoding]
-        if !encodingText.isEmpty {
-            if let type, type != .secret {
-                problem(.objectEncoding, "objectEncoding only supported for objectType: secret")
-            } else if let parsed = ObjectEncoding(rawValue: encodingText.lowercased()) {
-                encoding = parsed
-            } else {
-                problem(.objectEncoding, "invalid objectEncoding: \(encodingText), should be hex, base64 or utf-8")
-            }
-        }
-
-        var permission: Int32?
-        let permissionText = raw[.filePermission]
-        if !permissionText.isEmpty {
-            if let parsed = parseOctalPermission(permissionText) {
-                permission = parsed
-            } else {
-                problem(.filePermission, "file permission must be a valid octal number from 0000 to 0777,"
-                    + " got \"\(permissionText)\" (quote it: filePermission: \"0640\")")
-            }
-        }
-
-        let aliasText = raw[.objectAlias]
-        let alias = aliasText.isEmpty ? nil : aliasText
-        let fileName = alias ?? name
-        let fileField: ObjectField = alias == nil ? .objectName : .objectAlias
-        // A name that is not a valid Key Vault name is already reported; its path problems would only repeat it.
-        if alias != nil || isKeyVaultName(name) {
-            let longest = history > 1 ? "\(fileName)/\(history - 1)" : fileName
-            if let message = FilePathRules.problem(with: longest, field: fileField.rawValue) {
-                problem(fileField, message)
-            }
-        }
-
-        guard problems.isEmpty, let type else { return (nil, problems) }
-        return (KeyVaultObject(
-            index: raw.index, name: name, alias: alias, type: type, version: version, versionHistory: history,
-            format: format, encoding: encoding, filePermission: permission), [])
-    }
-
-    /// `secrets` -> `secret`, `certificate` -> `cert`, `Secret` -> `secret`: the usual slips.
-    static func suggestedType(for text: String) -> ObjectType? {
-        let lowered = text.lowercased()
-        if let exact = ObjectType(rawValue: lowered) { return exact }
-        if lowered.hasSuffix("s"), let singular = ObjectType(rawValue: String(lowered.dropLast())) { return singular }
-        if lowered.hasPrefix("cert") { return .cert }
-        return nil
-    }
-
-    /// Octal digits only, at most 0777. Go's `strconv.ParseInt(s, 8, 32)` also takes a sign and modes above
-    /// 0777 (setuid and friends) and, in the provider, turns a bad value into mode 0; neither makes sense for a
-    /// secret file.
-    static func parseOctalPermission(_ text: String) -> Int32? {
-        guard !text.isEmpty, text.utf8.count <= 8, text.unicodeScalars.allSatisfy({ ("0"..."7").contains($0) }),
-            let value = Int32(text, radix: 8), value <= 0o777
-        else { return nil }
-        return value
-    }
-
-    static func isKeyVaultName(_ name: String) -> Bool {
-        (1...127).contains(name.utf8.count)
-            && name.unicodeScalars.allSatisfy { isASCIIAlphanumeric($0) || $0 == "-" }
-    }
-
-    static func isASCIIAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
-        ("0"..."9").contains(scalar) || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+    /// The paths the split files would take if the secret is certificate-backed: only Key Vault's answer tells.
+    public var possibleSplitFilePaths: [String] {
+        type == .secret && !hasHistory ? SplitFile.allCases.map { fileName + $0.suffix } : []
     }
 }

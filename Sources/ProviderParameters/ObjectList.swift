@@ -25,11 +25,26 @@ public struct ObjectList: Sendable {
             problems += entryProblems
         }
         let files = objects.reduce(0) { $0 + max(1, $1.versionHistory) }
-        if files > ParameterOptions.maxFiles {
+        if files > RequestLimits.files {
             problems.append(ParameterError(
                 field: "objects",
-                message: "objects would produce \(files) files, more than the limit of \(ParameterOptions.maxFiles)"))
+                message: "objects would produce \(files) files, more than the limit of \(RequestLimits.files)"))
         }
-        return ObjectList(raw: raw, objects: objects, problems: problems, conflicts: FilePathRules.conflicts(objects))
+        return ObjectList(raw: raw, objects: objects, problems: problems, conflicts: conflicts(objects))
+    }
+
+    /// Paths two objects would both write. A history object owns its whole folder, so `a` conflicts with `a`, with
+    /// `a/0` and with anything else under `a/`. Each conflict is an error naming both objects.
+    static func conflicts(_ objects: [KeyVaultObject]) -> [ParameterError] {
+        var claims = PathClaims<KeyVaultObject>()
+        return objects.compactMap { object in
+            guard let other = claims.claim(object.fileName, by: object)?.owner else { return nil }
+            return ParameterError(
+                field: object.alias == nil ? "objectName" : "objectAlias", objectIndex: object.index,
+                objectName: object.name,
+                message: "file path \"\(object.fileName)\" conflicts with \"\(other.fileName)\" of objects[\(other.index)]"
+                    + " (objectName \"\(other.name)\"): two objects cannot write the same file or a file inside"
+                    + " another's path; set a distinct objectAlias")
+        }
     }
 }

@@ -1,22 +1,6 @@
 import Foundation
 import Yams
 
-/// One entry of the `objects` array as written, before validation: each known field's text (trimmed, as the
-/// Go provider trims every field) plus the keys nobody knows, which `lint` reports as likely typos.
-public struct RawObject: Sendable, Equatable {
-    public var index: Int
-    public var fields: [String: String]
-    public var unknownKeys: [String]
-
-    public subscript(field: ObjectField) -> String { fields[field.rawValue] ?? "" }
-}
-
-/// The fields an object may set.
-public enum ObjectField: String, Sendable, CaseIterable {
-    case objectName, objectAlias, objectVersion, objectVersionHistory, objectType, objectFormat, objectEncoding,
-        filePermission
-}
-
 /// Reads the `objects` parameter: YAML with a top-level `array:` whose items are YAML documents held in strings
 /// (`- |` block scalars, the documented form) or, as users also write them, inline mappings.
 enum ObjectsYAML {
@@ -46,10 +30,10 @@ enum ObjectsYAML {
                 field: "objects", message: "failed to yaml unmarshal objects, error: \"array\" must be a YAML list")
         }
         if items.isEmpty { throw ParameterError(field: "objects", message: "objects array is empty") }
-        if items.count > ParameterOptions.maxObjects {
+        if items.count > RequestLimits.objects {
             throw ParameterError(
                 field: "objects",
-                message: "objects array has \(items.count) entries, more than the limit of \(ParameterOptions.maxObjects)")
+                message: "objects array has \(items.count) entries, more than the limit of \(RequestLimits.objects)")
         }
         var result: [RawObject] = []
         result.reserveCapacity(items.count)
@@ -102,14 +86,5 @@ enum ObjectsYAML {
             fields[key] = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return RawObject(index: index, fields: fields, unknownKeys: unknown)
-    }
-}
-
-extension Node {
-    /// An unquoted null scalar (empty, `~`, `null`): YAML's "no value", which Go decodes as the zero value.
-    /// Public for `lint`, which reads parameters the way the provider does.
-    public var isPlainNull: Bool {
-        guard let scalar else { return false }
-        return scalar.style == .plain && null != nil
     }
 }

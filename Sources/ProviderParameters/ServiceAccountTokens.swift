@@ -1,23 +1,10 @@
 import Foundation
 
-/// A service-account token the driver minted for the pod (CSIDriver `tokenRequests`).
-public struct ServiceAccountToken: Sendable, Equatable {
-    public var token: String
-    /// From `expirationTimestamp` (RFC 3339); `nil` when absent or unreadable (the token is still usable).
-    public var expiration: Date?
-
-    public init(token: String, expiration: Date? = nil) {
-        self.token = token
-        self.expiration = expiration
-    }
-}
-
 /// The `csi.storage.k8s.io/serviceAccount.tokens` value:
 /// `{"<audience>":{"token":"<jwt>","expirationTimestamp":"<RFC3339>"}, ...}`.
 enum ServiceAccountTokens {
     static let key = "csi.storage.k8s.io/serviceAccount.tokens"
     static let workloadIdentityAudience = "api://AzureADTokenExchange"
-    static let identityBindingAudience = "api://AKSIdentityBinding"
 
     /// The token for `audience`. `text` is the raw attribute (empty when the driver sent none); `mode` names the
     /// identity mode that needs it, for the message. Token values never appear in errors.

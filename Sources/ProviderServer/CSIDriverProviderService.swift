@@ -4,9 +4,9 @@ import MountPipeline
 import ProviderAPI
 
 /// The driver-facing service: `Version` and `Mount`. It only translates between protobuf messages and
-/// the pipeline's types; every decision about a mount is made in the pipeline.
+/// the pipeline's types; every decision about a mount is made by the mounter.
 struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleServiceProtocol {
-    let pipeline: any MountHandler
+    let mounter: any MountHandler
     let logger: Logger
 
     func version(request: V1alpha1_VersionRequest, context: ServerContext) async throws -> V1alpha1_VersionResponse {
@@ -25,7 +25,7 @@ struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleServiceProtoco
             currentObjectVersions: request.currentObjectVersion.map { ObjectVersion(id: $0.id, version: $0.version) })
         let result: MountResult
         do {
-            result = try await pipeline.mount(input)
+            result = try await mounter.mount(input)
         } catch {
             logger.error("mount failed", metadata: ["error": "\(error.message)", "code": "\(error.kind)"])
             throw RPCError(code: error.kind.rpcCode, message: "failed to mount objects, error: \(error.message)")
@@ -46,22 +46,5 @@ struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleServiceProtoco
         }
         logger.info("mount succeeded", metadata: ["files": "\(result.files.count)", "objects": "\(result.objectVersions.count)"])
         return response
-    }
-}
-
-extension MountError.Kind {
-    /// The gRPC status a failed mount answers with. The driver fails the mount on any of them; the codes
-    /// tell operators (and the driver's retry on UNAVAILABLE) what kind of failure it was.
-    var rpcCode: RPCError.Code {
-        switch self {
-        case .invalidArgument: return .invalidArgument
-        case .permissionDenied: return .permissionDenied
-        case .unauthenticated: return .unauthenticated
-        case .notFound: return .notFound
-        case .resourceExhausted: return .resourceExhausted
-        case .unavailable: return .unavailable
-        case .deadlineExceeded: return .deadlineExceeded
-        case .internalError: return .internalError
-        }
     }
 }

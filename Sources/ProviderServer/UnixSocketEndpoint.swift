@@ -5,12 +5,6 @@ import Darwin
 #endif
 import Foundation
 
-/// Why the provider cannot listen on its socket. The text is printed to the operator as is.
-public struct EndpointError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// The `--endpoint` socket: `unix:///var/run/secrets-store-csi-providers/azure.sock`.
 public struct UnixSocketEndpoint: Sendable, Equatable {
     public var path: String

@@ -18,9 +18,9 @@ import Testing
 
     func files(_ value: String, _ contentType: String?, format: ObjectFormat = .pem, encoding: ObjectEncoding = .utf8,
                split: Bool = false, chain: Bool = true) throws(ContentError) -> [ConvertedFile] {
-        try KeyVaultContent.secretFiles(
+        try ContentConversion.secretFiles(
             value: value, contentType: contentType, isCertificateBacked: true, format: format, encoding: encoding,
-            options: ContentOptions(constructPEMChain: chain, writeCertAndKeyInSeparateFiles: split)
+            settings: ContentSettings(constructPEMChain: chain, writeCertAndKeyInSeparateFiles: split)
         )
     }
 
@@ -93,9 +93,9 @@ import Testing
         try await withThrowingTaskGroup(of: [UInt8].self) { group in
             for _ in 0..<16 {
                 group.addTask {
-                    try KeyVaultContent.secretFiles(
+                    try ContentConversion.secretFiles(
                         value: value, contentType: "application/x-pkcs12", isCertificateBacked: true,
-                        format: .pem, encoding: .utf8, options: ContentOptions()
+                        format: .pem, encoding: .utf8, settings: ContentSettings()
                     )[0].contents
                 }
             }
@@ -123,7 +123,7 @@ import Testing
                 }
             }
             do {
-                _ = try CertificateBackedSecret.pem(fromPKCS12Base64: String(decoding: Base64.encode(mutated), as: UTF8.self), options: ContentOptions())
+                _ = try CertificateBackedSecret.pem(fromPKCS12Base64: String(decoding: Base64.encode(mutated), as: UTF8.self), settings: ContentSettings())
             } catch {
                 failures += 1
             }

@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
 import KeyVaultContent
+import KeyVaultIdentifiers
 import ProviderParameters
 import Testing
 
-/// The recorded answers of the Go provider v1.8.2 (copied from /work/shared/conformance/vectors):
+/// The recorded answers of the Go provider v1.8.2 (the project's conformance vectors, kept in Fixtures):
 /// every file must come out byte for byte, with the recorded SHA-256 and version.
 @Suite struct ConformanceVectorTests {
     static let vectors = [
@@ -17,7 +18,7 @@ import Testing
         let vector = try #require(try Fixtures.json("conformance/\(name)/vector.json") as? [String: Any])
         let object = Self.objectFields(try #require(vector["objects"] as? String))
         let flags = try #require(vector["provider_flags"] as? [String: Bool])
-        let options = ContentOptions(
+        let settings = ContentSettings(
             constructPEMChain: flags["construct-pem-chain"] ?? true,
             writeCertAndKeyInSeparateFiles: flags["write-cert-and-key-in-separate-files"] ?? false
         )
@@ -28,26 +29,26 @@ import Testing
         let id: String
         switch object["objectType"] {
         case "secret":
-            let files = try KeyVaultContent.secretFiles(
+            let files = try ContentConversion.secretFiles(
                 value: try #require(response["value"] as? String),
                 contentType: response["contentType"] as? String,
                 isCertificateBacked: (response["kid"] as? String).map { !$0.isEmpty } ?? false,
                 format: ObjectFormat(rawValue: object["objectFormat"]?.lowercased() ?? "pem") ?? .pem,
                 encoding: ObjectEncoding(rawValue: object["objectEncoding"]?.lowercased() ?? "utf-8") ?? .utf8,
-                options: options
+                settings: settings
             )
             #expect(files.map(\.suffix) == [""])
             contents = try #require(files.last).contents
             id = try #require(response["id"] as? String)
         case "key":
             let jwk = try #require(response["key"] as? [String: Any])
-            contents = try KeyVaultContent.publicKeyPEM(
+            contents = try ContentConversion.publicKeyPEM(
                 kty: try #require(jwk["kty"] as? String), crv: jwk["crv"] as? String,
                 n: jwk["n"] as? String, e: jwk["e"] as? String, x: jwk["x"] as? String, y: jwk["y"] as? String
             )
             id = try #require(jwk["kid"] as? String)
         default:
-            contents = try KeyVaultContent.certificatePEM(cer: try #require(response["cer"] as? String))
+            contents = try ContentConversion.certificatePEM(cer: try #require(response["cer"] as? String))
             id = try #require(response["id"] as? String)
         }
 
@@ -58,7 +59,7 @@ import Testing
         let digest = SHA256.hash(data: contents).map { String(format: "%02x", $0) }.joined()
         #expect(digest == file["sha256"] as? String)
         let version = try #require((expected["object_versions"] as? [[String]])?.first?.last)
-        #expect(KeyVaultContent.objectVersion(fromID: id) == version)
+        #expect(KeyVaultID(parsing: id).version == version)
     }
 
     /// The `key: value` lines of the single object in the vector's `objects` YAML.

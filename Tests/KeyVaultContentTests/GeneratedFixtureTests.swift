@@ -36,15 +36,15 @@ import Testing
         if testCase.fields["kind"] == "pfx" {
             let value = try Fixtures.text("generated/" + (try #require(testCase.fields["value"])))
             output = Result { () throws(ContentError) in
-                try KeyVaultContent.secretFiles(
+                try ContentConversion.secretFiles(
                     value: value, contentType: "application/x-pkcs12", isCertificateBacked: true,
-                    format: .pem, encoding: .utf8, options: ContentOptions(constructPEMChain: testCase.constructPEMChain)
+                    format: .pem, encoding: .utf8, settings: ContentSettings(constructPEMChain: testCase.constructPEMChain)
                 ).last!.contents
             }
         } else {
             let jwk = testCase.jwk
             output = Result { () throws(ContentError) in
-                try KeyVaultContent.publicKeyPEM(
+                try ContentConversion.publicKeyPEM(
                     kty: jwk["kty"] ?? "", crv: jwk["crv"], n: jwk["n"], e: jwk["e"], x: jwk["x"], y: jwk["y"]
                 )
             }

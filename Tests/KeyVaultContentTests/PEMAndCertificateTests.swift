@@ -50,24 +50,12 @@ import Testing
     }
 
     @Test func certificatePEMWrapsTheDERAsIs() throws {
-        let pem = try KeyVaultContent.certificatePEM(cer: "AQIDBA==")
+        let pem = try ContentConversion.certificatePEM(cer: "AQIDBA==")
         #expect(String(decoding: pem, as: UTF8.self) == "-----BEGIN CERTIFICATE-----\nAQIDBA==\n-----END CERTIFICATE-----\n")
     }
 
     @Test(arguments: ["", "AQID*", "AQIDBA"])
     func badCertificateIsAnError(_ cer: String) {
-        #expect(throws: ContentError.self) { try KeyVaultContent.certificatePEM(cer: cer) }
-    }
-
-    @Test(arguments: [
-        ("https://kv.vault.azure.net/secrets/app/2298825ff3ebcc9c4013995b47ca7ce8", "2298825ff3ebcc9c4013995b47ca7ce8"),
-        ("https://kv.vault.azure.net:443/keys/k/abc?api-version=7.4", "abc"),
-        ("https://kv.vault.azure.net/certificates/c/v1/extra", "v1"),
-        ("https://kv.vault.azure.net/secrets/app", ""),
-        ("https://kv.vault.azure.net/secrets/app/", ""),
-        ("", ""),
-    ])
-    func objectVersionIsTheThirdPathSegment(_ id: String, _ version: String) {
-        #expect(KeyVaultContent.objectVersion(fromID: id) == version)
+        #expect(throws: ContentError.self) { try ContentConversion.certificatePEM(cer: cer) }
     }
 }

@@ -5,8 +5,8 @@ import Testing
 /// `objectEncoding` on plain secrets, with Go's decoding rules.
 @Suite struct SecretEncodingTests {
     func decode(_ value: String, _ encoding: ObjectEncoding) throws(ContentError) -> [UInt8] {
-        let files = try KeyVaultContent.secretFiles(
-            value: value, contentType: nil, isCertificateBacked: false, format: .pem, encoding: encoding, options: ContentOptions()
+        let files = try ContentConversion.secretFiles(
+            value: value, contentType: nil, isCertificateBacked: false, format: .pem, encoding: encoding, settings: ContentSettings()
         )
         #expect(files.map(\.suffix) == [""])
         return files[0].contents
@@ -18,9 +18,9 @@ import Testing
     }
 
     @Test func plainSecretsIgnoreContentType() throws {
-        let files = try KeyVaultContent.secretFiles(
+        let files = try ContentConversion.secretFiles(
             value: "not a pfx", contentType: "application/x-pkcs12", isCertificateBacked: false,
-            format: .pem, encoding: .utf8, options: ContentOptions(writeCertAndKeyInSeparateFiles: true)
+            format: .pem, encoding: .utf8, settings: ContentSettings(writeCertAndKeyInSeparateFiles: true)
         )
         #expect(files == [ConvertedFile(suffix: "", contents: Array("not a pfx".utf8))])
     }

@@ -1,4 +1,5 @@
 import MountPipeline
+import ProviderParameters
 import Testing
 
 @Suite struct MountRequestDecoderTests {
@@ -74,8 +75,8 @@ import Testing
     }
 
     @Test func oversizedFieldsAreRefusedBeforeParsing() {
-        let huge = "{\"a\":\"" + String(repeating: "x", count: MountRequestDecoder.maximumFieldBytes) + "\"}"
-        #expect(throws: MountError(.invalidArgument, "failed to unmarshal attributes: larger than \(MountRequestDecoder.maximumFieldBytes) bytes")) {
+        let huge = "{\"a\":\"" + String(repeating: "x", count: RequestLimits.jsonFieldBytes) + "\"}"
+        #expect(throws: MountError(.invalidArgument, "failed to unmarshal attributes: larger than \(RequestLimits.jsonFieldBytes) bytes")) {
             try MountRequestDecoder.decode(attributes: huge, secrets: "null", permission: "420")
         }
     }

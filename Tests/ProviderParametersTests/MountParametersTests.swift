@@ -1,12 +1,13 @@
 import AzureCloud
 import Foundation
+import TestSupport
 import Testing
 @testable import ProviderParameters
 
 @Suite struct MountParametersTests {
     func parse(_ attributes: [String: String], secrets: [String: String] = [:],
-               options: ParameterOptions = ParameterOptions()) throws(ParameterError) -> MountParameters {
-        try MountParameters.parse(attributes: attributes, secrets: secrets, options: options)
+               settings: ParameterSettings = ParameterSettings()) throws(ParameterError) -> MountParameters {
+        try MountParameters.parse(attributes: attributes, secrets: secrets, settings: settings)
     }
 
     func error(_ attributes: [String: String], secrets: [String: String] = [:]) -> ParameterError? {
@@ -17,8 +18,7 @@ import Testing
         let parameters = try parse(baseAttributes())
         #expect(parameters.keyvaultName == "my-kv")
         #expect(parameters.tenantID == "tenant-1")
-        #expect(parameters.cloudName == .azurePublicCloud)
-        #expect(parameters.cloudEnvFileName == nil)
+        #expect(parameters.cloud == .builtIn(CloudName.azurePublicCloud.builtInEnvironment!))
         #expect(parameters.objects.map(\.name) == ["s1"])
         #expect(parameters.identity.modeName == "workload identity")
     }
@@ -28,6 +28,8 @@ import Testing
         (["keyvaultName": "   "], "keyvaultName", "keyvaultName is not provided"),
         (["tenantID": "", "tenantId": ""], "tenantID", "tenantId is not provided"),
         (["objects": ""], "objects", "objects is not set"),
+        (["csi.storage.k8s.io/pod.name": ""], "csi.storage.k8s.io/pod.name", "pod name is not provided"),
+        (["csi.storage.k8s.io/pod.namespace": " "], "csi.storage.k8s.io/pod.namespace", "pod namespace is not provided"),
         (["objects": "  \n "], "objects", "objects is not set"),
         (["objects": "array: []"], "objects", "objects array is empty"),
         (["objects": "array:"], "objects", "objects array is empty"),
@@ -72,11 +74,12 @@ import Testing
         let parameters = try parse(baseAttributes([
             "keyvaultName": "  my-kv\t", "cloudName": " AzureChinaCloud ", "clientID": " client-1 ",
             "csi.storage.k8s.io/pod.name": " pod ", "csi.storage.k8s.io/pod.namespace": "ns ",
-            "csi.storage.k8s.io/pod.uid": " uid", "csi.storage.k8s.io/serviceAccount.name": " sa ",
+            "secretProviderClass": " azure-kv ",
         ]))
         #expect(parameters.keyvaultName == "my-kv")
-        #expect(parameters.cloudName == .azureChinaCloud)
-        #expect(parameters.pod == PodInfo(name: "pod", namespace: "ns", uid: "uid", serviceAccountName: "sa"))
+        #expect(parameters.cloud == .builtIn(CloudName.azureChinaCloud.builtInEnvironment!))
+        #expect(parameters.pod == PodInfo(name: "pod", namespace: "ns"))
+        #expect(parameters.className == "azure-kv")
         guard case .workloadIdentity(let clientID, _) = parameters.identity else {
             Issue.record("expected workload identity"); return
         }
@@ -90,15 +93,14 @@ import Testing
         ("azuregermancloud", .azureGermanCloud),
     ])
     func cloudNames(text: String, expected: CloudName) throws {
-        let options = ParameterOptions(defaultCloudName: .azureUSGovernmentCloud)
-        #expect(try parse(baseAttributes(["cloudName": text]), options: options).cloudName == expected)
+        let settings = ParameterSettings(defaultCloudName: .azureUSGovernmentCloud)
+        #expect(try parse(baseAttributes(["cloudName": text]), settings: settings).cloud == .builtIn(expected.builtInEnvironment!))
     }
 
     @Test func azureStackNeedsEnvironmentFile() throws {
         #expect(error(baseAttributes(["cloudName": "AzureStackCloud"]))?.field == "cloudEnvFileName")
         let parameters = try parse(baseAttributes(["cloudName": "AzureStackCloud", "cloudEnvFileName": " /etc/env.json "]))
-        #expect(parameters.cloudName == .azureStackCloud)
-        #expect(parameters.cloudEnvFileName == "/etc/env.json")
+        #expect(parameters.cloud == .azureStack(environmentFile: "/etc/env.json"))
     }
 
     @Test(arguments: ["1", "t", "T", "TRUE", "true", "True"])
@@ -124,12 +126,12 @@ import Testing
     }
 
     @Test func attributesSizeLimit() {
-        let big = String(repeating: "x", count: ParameterOptions.maxAttributesBytes)
+        let big = String(repeating: "x", count: RequestLimits.attributesBytes)
         #expect(error(baseAttributes(["padding": big]))?.field == "attributes")
     }
 
     @Test func tooManyObjects() {
-        let entries = (0...ParameterOptions.maxObjects).map { "objectName: s\($0)\nobjectType: secret" }
+        let entries = (0...RequestLimits.objects).map { "objectName: s\($0)\nobjectType: secret" }
         let yaml = "array:\n" + entries.map { "  - |\n" + $0.split(separator: "\n").map { "    \($0)\n" }.joined() }.joined()
         #expect(error(baseAttributes(["objects": yaml]))?.message.contains("more than the limit of 1000") == true)
     }
@@ -141,11 +143,11 @@ import Testing
     }
 
     @Test func conformanceVectorsParse() throws {
-        let vectors = TestFiles.testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/conformance/vectors")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: vectors.path)) ?? []
-        for name in names {
-            let data = try Data(contentsOf: vectors.appendingPathComponent(name).appendingPathComponent("vector.json"))
+        let vectors = try ConformanceVectors.all()
+        // The twelve recorded vectors of the Go provider; fewer means a folder moved and this test would not test.
+        #expect(vectors.count == 12)
+        for (name, url) in vectors {
+            let data = try Data(contentsOf: url)
             let vector = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             let objects = try #require(vector["objects"] as? String)
             let expected = try #require(vector["expected"] as? [String: Any])

@@ -1,36 +1,8 @@
 import Foundation
-import Synchronization
+import TestSupport
 import Testing
-@testable import ProviderLint
+
 @testable import ProviderParameters
-
-/// "Billion laughs": ten levels of ten aliases each. Used as a mapping key, composing it hashes 10^9 nodes.
-func billionLaughs(indent: String = "") -> String {
-    var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    for level in 1...9 {
-        let aliases = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
-        lines.append("a\(level): &a\(level) [\(aliases)]")
-    }
-    lines.append("*a9 : x")
-    return lines.map { indent + $0 + "\n" }.joined()
-}
-
-/// Runs `work` on its own thread and waits at most `seconds`, so a regression fails the test instead of hanging
-/// the suite (the stuck thread spins until the test process exits).
-func finishing<T: Sendable>(within seconds: Double, _ work: @escaping @Sendable () -> T) -> T? {
-    let result = Mutex<T?>(nil)
-    let done = DispatchSemaphore(value: 0)
-    Thread {
-        let value = work()
-        result.withLock { $0 = value }
-        done.signal()
-    }.start()
-    guard done.wait(timeout: .now() + seconds) == .success else {
-        Issue.record("did not finish within \(seconds) s")
-        return nil
-    }
-    return result.withLock { $0 }
-}
 
 @Suite struct YAMLAliasTests {
     static let message = "YAML anchors and aliases are not supported in objects"
@@ -93,37 +65,5 @@ func finishing<T: Sendable>(within seconds: Double, _ work: @escaping @Sendable 
         #expect(YAMLAnchors.expansion(in: shared, exceeds: 7))
         #expect(YAMLAnchors.expansion(in: billionLaughs(), exceeds: 1_000_000))
         #expect(!YAMLAnchors.expansion(in: "", exceeds: 0))
-    }
-
-    @Test func lintRefusesAliasBombs() throws {
-        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n" + billionLaughs(indent: "  ")
-        let outcome = finishing(within: 10) { () -> LintInputError? in
-            do throws(LintInputError) {
-                _ = try Linter.lint(yamlText: text, fileName: "bomb.yaml")
-                return nil
-            } catch { return error }
-        }
-        let error = try #require(outcome ?? nil)
-        #expect(error.file == "bomb.yaml" && error.message.contains("aliases expand to more than"))
-    }
-
-    /// Ordinary anchors in manifests (shared env, labels) are still linted.
-    @Test func lintAcceptsModestAliases() throws {
-        let text = """
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: app
-              labels: &labels {app: web}
-            spec:
-              containers:
-                - name: a
-                  image: nginx
-                  env: &env [{name: X, value: "1"}]
-                - name: b
-                  image: nginx
-                  env: *env
-            """
-        #expect(try Linter.lint(yamlText: text, fileName: "pod.yaml").isEmpty)
     }
 }

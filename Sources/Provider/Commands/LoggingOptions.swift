@@ -4,7 +4,7 @@ import Logging
 /// Logging flags shared by the subcommands that log.
 struct LoggingOptions: ParsableArguments {
     @Option(name: .customLong("log-format-json"), help: "Log one JSON object per line instead of text (true|false).")
-    var logFormatJSON: GoBool = GoBool(false)
+    var logFormatJSON: BoolFlag = BoolFlag(false)
 
     @Option(name: [.customShort("v"), .customLong("verbosity")], help: "Log verbosity: 0-1 info, 2-4 debug, 5+ trace.")
     var verbosity: Int = 0

@@ -15,12 +15,3 @@ struct ProviderCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, VersionCommand.self, LintCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
-
-/// `version`: prints the provider's semver.
-struct VersionCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the provider's version.")
-
-    func run() {
-        print("\(ProviderInfo.runtimeName) \(ProviderInfo.version)")
-    }
-}

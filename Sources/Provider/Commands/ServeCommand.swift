@@ -2,8 +2,10 @@ import ArgumentParser
 import AzureAuth
 import AzureCloud
 import AzureHTTP
+import KeyVaultContent
 import Logging
 import MountPipeline
+import ProviderParameters
 import ProviderServer
 
 /// `serve` (the default): the provider API on a Unix socket, until SIGTERM.
@@ -12,16 +14,16 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve", abstract: "Serve the provider API on a Unix socket (the default subcommand).")
 
     @Option(help: "The socket to serve on, unix://<path>. The driver looks for <providers dir>/azure.sock.")
-    var endpoint: String = "unix:///tmp/azure.sock"
+    var endpoint: String = ServerSettings.defaultEndpoint
 
     @Option(name: .customLong("healthz-port"), help: "Port of the HTTP liveness endpoint.")
-    var healthzPort: Int = 8989
+    var healthzPort: Int = ServerSettings.defaultHealthzPort
 
     @Option(name: .customLong("healthz-path"), help: "Path of the HTTP liveness endpoint.")
-    var healthzPath: String = "/healthz"
+    var healthzPath: String = ServerSettings.defaultHealthzPath
 
     @Option(name: .customLong("healthz-timeout"), help: "Timeout of the health check /healthz makes over the socket (Go duration).")
-    var healthzTimeout: GoDuration = GoDuration(argument: "5s")!
+    var healthzTimeout = DurationFlag(ServerSettings.defaultHealthzTimeout)
 
     @Option(name: .customLong("metrics-backend"), help: "Metrics backend; only prometheus is supported.")
     var metricsBackend: String = "prometheus"
@@ -30,16 +32,16 @@ struct ServeCommand: AsyncParsableCommand {
     var prometheusPort: Int = 8898
 
     @Option(name: .customLong("construct-pem-chain"), help: "Order certificate chains leaf -> intermediates -> root (true|false).")
-    var constructPEMChain: GoBool = GoBool(true)
+    var constructPEMChain = BoolFlag(ContentSettings().constructPEMChain)
 
     @Option(name: .customLong("write-cert-and-key-in-separate-files"), help: "Also write <file>.crt and <file>.key for certificate-backed secrets (true|false).")
-    var writeCertAndKeyInSeparateFiles: GoBool = GoBool(false)
+    var writeCertAndKeyInSeparateFiles = BoolFlag(ContentSettings().writeCertAndKeyInSeparateFiles)
 
     @Option(name: .customLong("cloud-name"), help: "Cloud for classes without cloudName: AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud, AzureGermanCloud.")
-    var cloudName: String = CloudName.azurePublicCloud.rawValue
+    var cloudName: String = ParameterSettings().defaultCloudName.rawValue
 
     @Option(name: .customLong("nmi-port"), help: "Port of aad-pod-identity's NMI on localhost, for usePodIdentity.")
-    var nmiPort: Int = 2579
+    var nmiPort: Int = PodIdentityCredential.defaultPort
 
     @Option(name: .customLong("extra-ca-bundle"), help: "PEM file of CA certificates trusted in addition to the system roots (Azure Stack Hub, TLS-inspecting proxies). SSL_CERT_FILE and SSL_CERT_DIR are honoured too.")
     var extraCABundle: String?
@@ -48,10 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
     var customUserAgent: String?
 
     @Option(name: .customLong("mount-timeout"), help: "The longest one mount may take (Go duration).")
-    var mountTimeout: GoDuration = GoDuration(argument: "90s")!
+    var mountTimeout = DurationFlag(PipelineSettings.defaultMountTimeout)
 
     @Option(name: .customLong("shutdown-grace-period"), help: "How long in-flight mounts may finish after SIGTERM (Go duration).")
-    var shutdownGracePeriod: GoDuration = GoDuration(argument: "30s")!
+    var shutdownGracePeriod = DurationFlag(ServerSettings.defaultShutdownGracePeriod)
 
     @OptionGroup var logging: LoggingOptions
 
@@ -79,13 +81,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
-        let settings = PipelineSettings(
-            defaultCloud: CloudName(parsing: cloudName)!,
-            constructPEMChain: constructPEMChain.value,
-            writeCertAndKeyInSeparateFiles: writeCertAndKeyInSeparateFiles.value,
-            nmiPort: nmiPort,
+        let pipelineSettings = PipelineSettings(
+            parameters: ParameterSettings(defaultCloudName: CloudName(parsing: cloudName)!),
+            content: ContentSettings(
+                constructPEMChain: constructPEMChain.value,
+                writeCertAndKeyInSeparateFiles: writeCertAndKeyInSeparateFiles.value),
             mountTimeout: mountTimeout.duration)
-        let configuration = ServerConfiguration(
+        let serverSettings = ServerSettings(
             endpoint: try UnixSocketEndpoint(parsing: endpoint), healthzPort: healthzPort, healthzPath: healthzPath,
             healthzTimeout: healthzTimeout.duration, shutdownGracePeriod: shutdownGracePeriod.duration)
         logger.info("starting", metadata: ["version": "\(ProviderInfo.version)", "endpoint": "\(endpoint)"])
@@ -101,10 +103,11 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot configure HTTPS", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
-        let pipeline = MountPipeline(settings: settings, http: http, tokens: TokenCache(logger: logger), logger: logger)
+        let vaults = KeyVaultReaderFactory(http: http, tokens: TokenCache(logger: logger), nmiPort: nmiPort, logger: logger)
+        let mounter = KeyVaultMounter(settings: pipelineSettings, vaults: vaults, logger: logger)
         var failure: (any Error)?
         do {
-            try await ProviderServer.run(configuration: configuration, pipeline: pipeline, logger: logger)
+            try await ServerRunner.run(settings: serverSettings, mounter: mounter, logger: logger)
         } catch {
             failure = error
         }

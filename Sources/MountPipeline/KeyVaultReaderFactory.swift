@@ -1,0 +1,56 @@
+import AzureAuth
+import AzureCloud
+import AzureHTTP
+import KeyVaultClient
+import Logging
+import ProviderParameters
+
+/// Opens vaults over the process-wide HTTPS client, with a credential for the class's identity. Credentials are
+/// cheap values; what is expensive (tokens) lives in the shared `TokenCache`, keyed by the caller's identity.
+public struct KeyVaultReaderFactory: VaultReaderFactory {
+    let http: AzureHTTPClient
+    let tokens: TokenCache
+    let nmiPort: Int
+    let logger: Logger
+
+    public init(http: AzureHTTPClient, tokens: TokenCache, nmiPort: Int, logger: Logger) {
+        self.http = http
+        self.tokens = tokens
+        self.nmiPort = nmiPort
+        self.logger = logger
+    }
+
+    public func reader(for parameters: MountParameters, environment: AzureEnvironment) throws(MountError) -> any VaultReading {
+        let credential: any TokenCredential
+        do {
+            credential = try self.credential(for: parameters.identity, tenantID: parameters.tenantID, environment: environment)
+        } catch {
+            throw MountErrorMapping.credential(error)
+        }
+        do {
+            return try VaultClient(
+                http: http, tokens: tokens, credential: credential, environment: environment,
+                vaultName: parameters.keyvaultName, logger: logger)
+        } catch {
+            throw MountError(.invalidArgument, "failed to get vault: \(error.reason)")
+        }
+    }
+
+    func credential(
+        for identity: IdentitySelection, tenantID: String, environment: AzureEnvironment
+    ) throws(AuthError) -> any TokenCredential {
+        switch identity {
+        case .workloadIdentity(let clientID, let token):
+            return try WorkloadIdentityCredential(
+                environment: environment, tenantID: tenantID, clientID: clientID,
+                serviceAccountToken: token.token, serviceAccountTokenExpiry: token.expiration, http: http)
+        case .servicePrincipal(let clientID, let clientSecret):
+            return try ServicePrincipalCredential(
+                environment: environment, tenantID: tenantID, clientID: clientID, clientSecret: clientSecret, http: http)
+        case .vmManagedIdentity(let userAssignedIdentityID):
+            return ManagedIdentityCredential(userAssignedClientID: userAssignedIdentityID, http: http)
+        case .podIdentity(let podName, let podNamespace):
+            return try PodIdentityCredential(podName: podName, podNamespace: podNamespace, nmiPort: nmiPort, http: http)
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/// One entry of the `objects` array as written, before validation: each known field's text (trimmed, as the
+/// Go provider trims every field) plus the keys nobody knows, which `lint` reports as likely typos.
+public struct RawObject: Sendable, Equatable {
+    public var index: Int
+    public var fields: [String: String]
+    public var unknownKeys: [String]
+
+    public subscript(field: ObjectField) -> String { fields[field.rawValue] ?? "" }
+}

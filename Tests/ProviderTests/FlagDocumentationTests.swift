@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+@testable import Provider
+
+/// The README's flag table states the defaults `serve` really has (both read them from the settings types).
+@Suite struct FlagDocumentationTests {
+    /// `--flag` -> the default the README's table gives, from rows like "| `--a`, `--b` | `1`, `2` | ... |".
+    static func documentedDefaults() throws -> [String: String] {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        var defaults: [String: String] = [:]
+        for line in try String(contentsOf: readme, encoding: .utf8).split(separator: "\n") where line.hasPrefix("| `-") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let flags = cells[0].split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " `")) }
+            let values = cells[1].split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " `")) }
+            for (flag, value) in zip(flags, values) { defaults[flag] = value }
+        }
+        return defaults
+    }
+
+    @Test func theReadmeGivesEachServeDefault() throws {
+        let serve = try ServeCommand.parse([])
+        let actual: [String: String] = [
+            "--endpoint": serve.endpoint, "--healthz-port": "\(serve.healthzPort)", "--healthz-path": serve.healthzPath,
+            "--healthz-timeout": "\(serve.healthzTimeout)", "--construct-pem-chain": "\(serve.constructPEMChain)",
+            "--write-cert-and-key-in-separate-files": "\(serve.writeCertAndKeyInSeparateFiles)",
+            "--cloud-name": serve.cloudName, "--nmi-port": "\(serve.nmiPort)", "--extra-ca-bundle": "none",
+            "--custom-user-agent": "none", "--mount-timeout": "\(serve.mountTimeout)",
+            "--shutdown-grace-period": "\(serve.shutdownGracePeriod)", "--metrics-backend": serve.metricsBackend,
+            "--prometheus-port": "\(serve.prometheusPort)", "--log-format-json": "\(serve.logging.logFormatJSON)",
+            "-v": "\(serve.logging.verbosity)",
+        ]
+        #expect(serve.extraCABundle == nil && serve.customUserAgent == nil)
+        #expect(try Self.documentedDefaults() == actual)
+    }
+}
