@@ -6,7 +6,6 @@ import re
 import signal
 import socket
 import stat
-import threading
 import time
 
 import grpc
