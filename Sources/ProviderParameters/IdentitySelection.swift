@@ -17,7 +17,8 @@ public enum IdentitySelection: Sendable, Equatable {
         switch self {
         case .workloadIdentity: return "workload identity"
         case .servicePrincipal: return "service principal"
-        case .vmManagedIdentity(let id): return id == nil ? "VM managed identity (system-assigned)" : "VM managed identity (user-assigned)"
+        case .vmManagedIdentity(let id):
+            return id == nil ? "VM managed identity (system-assigned)" : "VM managed identity (user-assigned)"
         case .podIdentity: return "pod identity"
         }
     }
@@ -64,7 +65,8 @@ extension IdentitySelection {
     /// reports the mount's own refusal.
     public static let identityBindingNotSupported = ParameterError(
         field: ParameterKey.useAzureTokenProxy,
-        message: "identity binding (useAzureTokenProxy) is not supported yet by this provider")
+        message:
+            "failed to get credentials: identity binding (useAzureTokenProxy) is not supported yet by this provider")
 
     static func select(
         _ parameters: IdentityParameters, secrets: [String: String], pod: PodInfo
@@ -93,9 +95,12 @@ extension IdentitySelection {
 
     /// `clientid` and `clientsecret`, keys matched case-insensitively as the Go provider does. Errors list key
     /// names only: the Go provider prints the whole secret map, values included.
-    private static func servicePrincipalCredential(_ secrets: [String: String]) throws(ParameterError) -> (String, String) {
+    private static func servicePrincipalCredential(_ secrets: [String: String]) throws(ParameterError) -> (
+        String, String
+    ) {
         let keys = secrets.keys.filter { $0 != ServiceAccountTokens.key }.sorted()
-        let hint = "set clientID for workload identity, useVMManagedIdentity: \"true\" for a VM managed identity,"
+        let hint =
+            "set clientID for workload identity, useVMManagedIdentity: \"true\" for a VM managed identity,"
             + " or reference a secret with clientid and clientsecret in the volume's nodePublishSecretRef"
         if keys.isEmpty {
             throw ParameterError(

@@ -1,39 +1,54 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import ProviderParameters
 
 @Suite struct IdentityTests {
     static let tokensKey = "csi.storage.k8s.io/serviceAccount.tokens"
-    static let bothTokens = #"{"api://AzureADTokenExchange":{"token":"jwt-wi","expirationTimestamp":"2030-01-02T03:04:05Z"},"api://AKSIdentityBinding":{"token":"jwt-ib"}}"#
+    static let bothTokens =
+        #"{"api://AzureADTokenExchange":{"token":"jwt-wi","expirationTimestamp":"2030-01-02T03:04:05Z"},"api://AKSIdentityBinding":{"token":"jwt-ib"}}"#
 
-    func select(_ overrides: [String: String], secrets: [String: String] = [:]) throws(ParameterError) -> IdentitySelection {
+    func select(_ overrides: [String: String], secrets: [String: String] = [:]) throws(ParameterError)
+        -> IdentitySelection
+    {
         var attributes = baseAttributes(overrides)
         if overrides["clientID"] == nil && overrides.keys.contains("noClientID") { attributes["clientID"] = nil }
         attributes["noClientID"] = nil
-        return try MountParameters.parse(attributes: attributes, secrets: secrets, settings: ParameterSettings()).identity
+        return try MountParameters.parse(attributes: attributes, secrets: secrets, settings: ParameterSettings())
+            .identity
     }
 
     func failure(_ overrides: [String: String], secrets: [String: String] = [:]) -> ParameterError? {
-        do { _ = try select(overrides, secrets: secrets); return nil } catch { return error }
+        do {
+            _ = try select(overrides, secrets: secrets)
+            return nil
+        } catch { return error }
     }
 
     @Test func workloadIdentity() throws {
         let identity = try select([:])
         let expiration = try #require(ISO8601DateFormatter().date(from: "2030-01-02T03:04:05Z"))
-        #expect(identity == .workloadIdentity(clientID: "client-1", token: ServiceAccountToken(token: "jwt-wi", expiration: expiration)))
+        #expect(
+            identity
+                == .workloadIdentity(
+                    clientID: "client-1", token: ServiceAccountToken(token: "jwt-wi", expiration: expiration)))
     }
 
     @Test func tokensFromSecretsWhenAttributesLackThem() throws {
         let identity = try select([Self.tokensKey: ""], secrets: [Self.tokensKey: Self.bothTokens])
-        guard case .workloadIdentity(_, let token) = identity else { Issue.record("\(identity)"); return }
+        guard case .workloadIdentity(_, let token) = identity else {
+            Issue.record("\(identity)")
+            return
+        }
         #expect(token.token == "jwt-wi")
     }
 
     @Test func attributesWinOverSecrets() throws {
         let other = #"{"api://AzureADTokenExchange":{"token":"from-secrets"}}"#
         guard case .workloadIdentity(_, let token) = try select([:], secrets: [Self.tokensKey: other]) else {
-            Issue.record("not workload identity"); return
+            Issue.record("not workload identity")
+            return
         }
         #expect(token.token == "jwt-wi")
     }
@@ -42,7 +57,10 @@ import Testing
         ("", "service account tokens not found"),
         ("{not json", "failed to unmarshal service account tokens"),
         ("[1]", "failed to unmarshal service account tokens"),
-        (#"{"other":{"token":"x"}}"#, #"token for audience api://AzureADTokenExchange not found (audiences sent: "other")"#),
+        (
+            #"{"other":{"token":"x"}}"#,
+            #"token for audience api://AzureADTokenExchange not found (audiences sent: "other")"#
+        ),
         (#"{"api://AzureADTokenExchange":{"token":""}}"#, "token for audience api://AzureADTokenExchange not found"),
         (#"{"api://AzureADTokenExchange":"jwt"}"#, "token for audience api://AzureADTokenExchange not found"),
     ])
@@ -58,7 +76,10 @@ import Testing
     @Test func identityBindingIsRefusedAsNotSupportedYet() {
         let refused = failure(["useAzureTokenProxy": "true", Self.tokensKey: Self.bothTokens])
         #expect(refused?.field == "useAzureTokenProxy")
-        #expect(refused?.message == "identity binding (useAzureTokenProxy) is not supported yet by this provider")
+        #expect(
+            refused?.message
+                == "failed to get credentials: identity binding (useAzureTokenProxy) is not supported yet by this provider"
+        )
         #expect(failure(["useAzureTokenProxy": "true", "clientID": ""])?.field == "clientID")
     }
 
@@ -74,14 +95,17 @@ import Testing
 
     @Test func vmManagedIdentity() throws {
         #expect(try select(["useVMManagedIdentity": "true"]) == .vmManagedIdentity(userAssignedIdentityID: nil))
-        #expect(try select(["useVMManagedIdentity": "true", "userAssignedIdentityID": " uami "])
-            == .vmManagedIdentity(userAssignedIdentityID: "uami"))
+        #expect(
+            try select(["useVMManagedIdentity": "true", "userAssignedIdentityID": " uami "])
+                == .vmManagedIdentity(userAssignedIdentityID: "uami"))
         #expect(try select(["useVMManagedIdentity": "true"]).modeName == "VM managed identity (system-assigned)")
     }
 
     @Test func podIdentity() throws {
         let pod = ["csi.storage.k8s.io/pod.name": "p", "csi.storage.k8s.io/pod.namespace": "ns"]
-        #expect(try select(pod.merging(["usePodIdentity": "true"]) { $1 }) == .podIdentity(podName: "p", podNamespace: "ns"))
+        #expect(
+            try select(pod.merging(["usePodIdentity": "true"]) { $1 }) == .podIdentity(podName: "p", podNamespace: "ns")
+        )
     }
 
     @Test(arguments: [
@@ -98,9 +122,15 @@ import Testing
     @Test(arguments: [
         ([:], "nodePublishSecretRef secret is not set"),
         ([tokensKey: bothTokens], "nodePublishSecretRef secret is not set"),
-        (["clientsecret": "s3cret-value"], "could not find clientid in nodePublishSecretRef secret (keys present: clientsecret)"),
+        (
+            ["clientsecret": "s3cret-value"],
+            "could not find clientid in nodePublishSecretRef secret (keys present: clientsecret)"
+        ),
         (["clientid": "id-value", "clientsecret": "  "], "could not find clientsecret"),
-        (["clientid": "id-value", "ClientId": "x", "clientsecret": "s3cret-value"], "more than one key matching clientid"),
+        (
+            ["clientid": "id-value", "ClientId": "x", "clientsecret": "s3cret-value"],
+            "more than one key matching clientid"
+        ),
     ])
     func servicePrincipalErrorsNeverShowValues(secrets: [String: String], message: String) {
         let found = failure(["clientID": "", Self.tokensKey: ""], secrets: secrets)
