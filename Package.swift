@@ -142,7 +142,8 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "KeyVaultIdentifiersTests", dependencies: ["KeyVaultIdentifiers"]),
-        .testTarget(name: "ProviderParametersTests", dependencies: ["ProviderParameters", "AzureCloud", "TestSupport"]),
+        .testTarget(
+            name: "ProviderParametersTests", dependencies: ["ProviderParameters", "AzureCloud", "TestSupport"]),
         .testTarget(
             name: "ProviderLintTests", dependencies: ["ProviderLint", "ProviderParameters", "TestSupport"],
             exclude: ["Fixtures"]),
@@ -163,12 +164,14 @@ let package = Package(
         .testTarget(
             name: "KeyVaultClientTests",
             dependencies: [
-                "KeyVaultClient", "AzureAuth", "AzureHTTP", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "KeyVaultClient", "AzureAuth", "AzureHTTP", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "MountPipelineTests",
             dependencies: [
-                "MountPipeline", "ProviderParameters", "KeyVaultClient", "KeyVaultIdentifiers", "AzureAuth", "AzureCloud",
+                "MountPipeline", "ProviderParameters", "KeyVaultClient", "KeyVaultIdentifiers", "AzureAuth",
+                "AzureCloud",
                 "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

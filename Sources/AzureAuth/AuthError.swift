@@ -41,7 +41,8 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func transport(_ mode: IdentityMode, _ error: AzureHTTPError) -> AuthError {
         AuthError(
-            kind: .transport, mode: mode, isDeadlineExceeded: error.kind == .deadlineExceeded, description: "\(mode.credentialName): \(error)")
+            kind: .transport, mode: mode, isDeadlineExceeded: error.kind == .deadlineExceeded,
+            description: "\(mode.credentialName): \(error)")
     }
 
     /// An OAuth error answer (Entra ID, IMDS): `<prefix>: status <n>, error: <code>, <first description line>`.

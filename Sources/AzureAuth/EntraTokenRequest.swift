@@ -14,20 +14,25 @@ struct EntraTokenRequest: Sendable {
     static func validate(tenantID: String, clientID: String, mode: IdentityMode) throws(AuthError) {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
         guard !tenantID.isEmpty, tenantID.unicodeScalars.allSatisfy(allowed.contains) else {
-            throw AuthError(kind: .invalidConfiguration, mode: mode, description: "\(mode.credentialName): invalid tenantID \"\(tenantID)\": use a GUID or a domain name")
+            throw AuthError(
+                kind: .invalidConfiguration, mode: mode,
+                description: "\(mode.credentialName): invalid tenantID \"\(tenantID)\": use a GUID or a domain name")
         }
         guard !clientID.isEmpty else {
-            throw AuthError(kind: .invalidConfiguration, mode: mode, description: "\(mode.credentialName): clientID is empty")
+            throw AuthError(
+                kind: .invalidConfiguration, mode: mode, description: "\(mode.credentialName): clientID is empty")
         }
     }
 
     /// `{authority}{tenant}/oauth2/v2.0/token`; AD FS (tenant `adfs`, Azure Stack Hub) has its own path.
     var tokenURL: String {
-        tenantID.lowercased() == "adfs" ? "\(authorityHost)adfs/oauth2/token" : "\(authorityHost)\(tenantID)/oauth2/v2.0/token"
+        tenantID.lowercased() == "adfs"
+            ? "\(authorityHost)adfs/oauth2/token" : "\(authorityHost)\(tenantID)/oauth2/v2.0/token"
     }
 
     func fetch(
-        grant: [(String, String)], scope: String, http: AzureHTTPClient, policy: RetryPolicy, deadline: ContinuousClock.Instant
+        grant: [(String, String)], scope: String, http: AzureHTTPClient, policy: RetryPolicy,
+        deadline: ContinuousClock.Instant
     ) async throws(AuthError) -> AccessToken {
         let form = ([("grant_type", "client_credentials"), ("client_id", clientID)] + grant + [("scope", scope)])
             .map { "\(PercentEncoding.component($0.0))=\(PercentEncoding.component($0.1))" }.joined(separator: "&")
@@ -46,7 +51,9 @@ struct EntraTokenRequest: Sendable {
         guard let fields = try? JSONDecoder().decode(OAuthTokenFields.self, from: Data(response.body)),
             let token = fields.accessToken(now: Date())
         else {
-            throw AuthError(kind: .malformedResponse, mode: mode, status: response.status, description: "\(prefix): the response has no access_token with expires_in")
+            throw AuthError(
+                kind: .malformedResponse, mode: mode, status: response.status,
+                description: "\(prefix): the response has no access_token with expires_in")
         }
         return token
     }

@@ -16,7 +16,10 @@ enum JWTExpiry {
     /// JWT segments are unpadded base64url (RFC 7515 §2); Foundation reads only padded standard base64, so
     /// the alphabet is checked, mapped and padded here (a length of 1 mod 4 is invalid and stays rejected).
     static func base64URLDecoded(_ segment: Substring) -> Data? {
-        guard segment.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") })
+        guard
+            segment.unicodeScalars.allSatisfy({
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+            })
         else { return nil }
         let base64 = segment.map { $0 == "-" ? "+" : $0 == "_" ? "/" : String($0) }.joined()
         return Data(base64Encoded: base64 + String(repeating: "=", count: (4 - base64.count % 4) % 4))

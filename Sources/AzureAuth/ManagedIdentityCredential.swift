@@ -34,15 +34,21 @@ public struct ManagedIdentityCredential: TokenCredential, CustomStringConvertibl
         let url = "\(endpoint)/metadata/identity/oauth2/token?\(query)"
         let response: AzureHTTPResponse
         do throws(AzureHTTPError) {
-            response = try await http.send(AzureHTTPRequest(url: url, headers: [("Metadata", "true")]), policy: retryPolicy, deadline: deadline)
+            response = try await http.send(
+                AzureHTTPRequest(url: url, headers: [("Metadata", "true")]), policy: retryPolicy, deadline: deadline)
         } catch {
             throw AuthError.transport(.managedIdentity, error)
         }
         let which = userAssignedClientID.map { "user-assigned identity \($0)" } ?? "system-assigned identity"
-        let prefix = "ManagedIdentityCredential authentication failed for \(which): GET \(endpoint)/metadata/identity/oauth2/token"
+        let prefix =
+            "ManagedIdentityCredential authentication failed for \(which): GET \(endpoint)/metadata/identity/oauth2/token"
         guard response.isSuccess else { throw AuthError.rejected(response, mode: .managedIdentity, prefix: prefix) }
-        guard let fields = try? JSONDecoder().decode(OAuthTokenFields.self, from: Data(response.body)), let token = fields.accessToken(now: Date()) else {
-            throw AuthError(kind: .malformedResponse, mode: .managedIdentity, status: response.status, description: "\(prefix): the response has no access_token with expires_on or expires_in")
+        guard let fields = try? JSONDecoder().decode(OAuthTokenFields.self, from: Data(response.body)),
+            let token = fields.accessToken(now: Date())
+        else {
+            throw AuthError(
+                kind: .malformedResponse, mode: .managedIdentity, status: response.status,
+                description: "\(prefix): the response has no access_token with expires_on or expires_in")
         }
         return token
     }

@@ -16,7 +16,8 @@ struct OAuthTokenFields: Decodable, Sendable {
     func accessToken(now: Date) -> AccessToken? {
         guard let accessToken, !accessToken.isEmpty else { return nil }
         if let expiresOn, expiresOn.value > 0 {
-            return AccessToken(token: accessToken, expiresOn: Date(timeIntervalSince1970: TimeInterval(expiresOn.value)))
+            return AccessToken(
+                token: accessToken, expiresOn: Date(timeIntervalSince1970: TimeInterval(expiresOn.value)))
         }
         if let expiresIn, expiresIn.value > 0 {
             return AccessToken(token: accessToken, expiresOn: now.addingTimeInterval(TimeInterval(expiresIn.value)))

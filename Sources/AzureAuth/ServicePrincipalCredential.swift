@@ -10,20 +10,26 @@ public struct ServicePrincipalCredential: TokenCredential, CustomStringConvertib
     private let http: AzureHTTPClient
     public var retryPolicy: RetryPolicy = .standard
 
-    public init(environment: AzureEnvironment, tenantID: String, clientID: String, clientSecret: String, http: AzureHTTPClient) throws(AuthError) {
+    public init(
+        environment: AzureEnvironment, tenantID: String, clientID: String, clientSecret: String, http: AzureHTTPClient
+    ) throws(AuthError) {
         try EntraTokenRequest.validate(tenantID: tenantID, clientID: clientID, mode: .servicePrincipal)
         guard !clientSecret.isEmpty else {
-            throw AuthError(kind: .invalidConfiguration, mode: .servicePrincipal, description: "ClientSecretCredential: client secret is empty")
+            throw AuthError(
+                kind: .invalidConfiguration, mode: .servicePrincipal,
+                description: "ClientSecretCredential: client secret is empty")
         }
         self.identity = CredentialIdentity(
             mode: .servicePrincipal, tenantID: tenantID, authorityHost: environment.authorityHost, clientID: clientID,
             material: [clientSecret])
-        self.request = EntraTokenRequest(mode: .servicePrincipal, authorityHost: environment.authorityHost, tenantID: tenantID, clientID: clientID)
+        self.request = EntraTokenRequest(
+            mode: .servicePrincipal, authorityHost: environment.authorityHost, tenantID: tenantID, clientID: clientID)
         self.clientSecret = clientSecret
         self.http = http
     }
 
     public func fetchToken(scope: String, deadline: ContinuousClock.Instant) async throws(AuthError) -> AccessToken {
-        try await request.fetch(grant: [("client_secret", clientSecret)], scope: scope, http: http, policy: retryPolicy, deadline: deadline)
+        try await request.fetch(
+            grant: [("client_secret", clientSecret)], scope: scope, http: http, policy: retryPolicy, deadline: deadline)
     }
 }

@@ -40,7 +40,8 @@ public actor TokenCache {
 
     /// - Parameter now: wall clock, injectable so tests can move time.
     public init(
-        capacity: Int = 1024, acquisitionTimeout: Duration = .seconds(120), logger: Logger = Logger(label: "azure.auth.tokencache"),
+        capacity: Int = 1024, acquisitionTimeout: Duration = .seconds(120),
+        logger: Logger = Logger(label: "azure.auth.tokencache"),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.capacity = max(1, capacity)
@@ -57,7 +58,9 @@ public actor TokenCache {
 
     /// A token for `scope` as `credential`, from the cache when fresh. Waits at most until `deadline`; throws
     /// at once when the calling task is cancelled.
-    public func token(for credential: some TokenCredential, scope: String, deadline: ContinuousClock.Instant) async throws(AuthError) -> AccessToken {
+    public func token(for credential: some TokenCredential, scope: String, deadline: ContinuousClock.Instant)
+        async throws(AuthError) -> AccessToken
+    {
         let key = credential.cacheKey(scope: scope)
         if var entry = entries[key], now() < entry.refreshAt {
             useCounter += 1
@@ -88,14 +91,24 @@ public actor TokenCache {
         let mode = key.identity.mode
         let outcome = await flight.wait(
             until: deadline,
-            timedOut: .failure(AuthError(kind: .transport, mode: mode, isDeadlineExceeded: true, description: "\(mode.credentialName): deadline exceeded while waiting for a token")),
-            cancelled: .failure(AuthError(kind: .transport, mode: mode, description: "\(mode.credentialName): cancelled while waiting for a token")))
+            timedOut: .failure(
+                AuthError(
+                    kind: .transport, mode: mode, isDeadlineExceeded: true,
+                    description: "\(mode.credentialName): deadline exceeded while waiting for a token")),
+            cancelled: .failure(
+                AuthError(
+                    kind: .transport, mode: mode,
+                    description: "\(mode.credentialName): cancelled while waiting for a token")))
         switch outcome {
         case .success(let token):
             return token
         case .failure(var error):
-            if let stale = entries[key], TokenRefreshPolicy.isUsableAsFallback(expiresOn: stale.token.expiresOn, now: now()) {
-                logger.warning("token renewal failed; serving the cached token until it expires", metadata: metadata(key, stale.token))
+            if let stale = entries[key],
+                TokenRefreshPolicy.isUsableAsFallback(expiresOn: stale.token.expiresOn, now: now())
+            {
+                logger.warning(
+                    "token renewal failed; serving the cached token until it expires",
+                    metadata: metadata(key, stale.token))
                 return stale.token
             }
             // The shared request hit its own time limit while this caller still has time: not this caller's deadline.
@@ -125,7 +138,8 @@ public actor TokenCache {
             useCounter += 1
             if entries[key] == nil { makeRoom(at: acquiredAt) }
             entries[key] = Entry(
-                token: token, refreshAt: TokenRefreshPolicy.refreshAt(acquiredAt: acquiredAt, expiresOn: token.expiresOn),
+                token: token,
+                refreshAt: TokenRefreshPolicy.refreshAt(acquiredAt: acquiredAt, expiresOn: token.expiresOn),
                 lastUsed: useCounter)
             logger.info("token acquired", metadata: metadata(key, token))
         case .failure(let error):

@@ -19,12 +19,17 @@ public struct WorkloadIdentityCredential: TokenCredential, CustomStringConvertib
     ) throws(AuthError) {
         try EntraTokenRequest.validate(tenantID: tenantID, clientID: clientID, mode: .workloadIdentity)
         guard !serviceAccountToken.isEmpty else {
-            throw AuthError(kind: .invalidConfiguration, mode: .workloadIdentity, description: "WorkloadIdentityCredential: no service account token for audience api://AzureADTokenExchange in the mount request")
+            throw AuthError(
+                kind: .invalidConfiguration, mode: .workloadIdentity,
+                description:
+                    "WorkloadIdentityCredential: no service account token for audience api://AzureADTokenExchange in the mount request"
+            )
         }
         self.identity = CredentialIdentity(
             mode: .workloadIdentity, tenantID: tenantID, authorityHost: environment.authorityHost, clientID: clientID,
             material: [serviceAccountToken])
-        self.request = EntraTokenRequest(mode: .workloadIdentity, authorityHost: environment.authorityHost, tenantID: tenantID, clientID: clientID)
+        self.request = EntraTokenRequest(
+            mode: .workloadIdentity, authorityHost: environment.authorityHost, tenantID: tenantID, clientID: clientID)
         self.serviceAccountToken = serviceAccountToken
         self.serviceAccountTokenExpiry = serviceAccountTokenExpiry ?? JWTExpiry.expiry(of: serviceAccountToken)
         self.http = http

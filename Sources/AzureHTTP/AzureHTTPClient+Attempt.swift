@@ -23,7 +23,8 @@ extension AzureHTTPClient {
         /// Whichever of the two limits bounds this attempt is the one that ran out when its timer fires.
         func expired() -> AzureHTTPError {
             attemptDeadline == deadline
-                ? failure(.deadlineExceeded, "deadline exceeded") : failure(.timedOut, "timed out after \(requestTimeout)")
+                ? failure(.deadlineExceeded, "deadline exceeded")
+                : failure(.timedOut, "timed out after \(requestTimeout)")
         }
 
         /// AsyncHTTPClient's own connect/read timers: the caller's deadline only if it has passed too.
@@ -50,7 +51,9 @@ extension AzureHTTPClient {
             attemptDeadline: min(deadline, ContinuousClock.now + settings.requestTimeout),
             requestTimeout: settings.requestTimeout)
         let route = try route(for: request, attempt: attempt)
-        guard ContinuousClock.now < attempt.attemptDeadline else { throw attempt.failure(.deadlineExceeded, "deadline exceeded") }
+        guard ContinuousClock.now < attempt.attemptDeadline else {
+            throw attempt.failure(.deadlineExceeded, "deadline exceeded")
+        }
         do {
             return try await race(request, route: route, attempt: attempt)
         } catch {
@@ -86,10 +89,12 @@ extension AzureHTTPClient {
                         request, host: route.host, port: route.port, userAgent: self.settings.userAgent, proxy: proxy,
                         connectTimeout: self.settings.connectTimeout, maxBodyBytes: limit)
                 }
-                let response = try await route.client.execute(prepared, deadline: nioDeadline, logger: self.libraryLogger)
+                let response = try await route.client.execute(
+                    prepared, deadline: nioDeadline, logger: self.libraryLogger)
                 let body = try await response.body.collect(upTo: limit)
                 return AzureHTTPResponse(
-                    status: Int(response.status.code), headers: response.headers.map { (name: $0.name, value: $0.value) },
+                    status: Int(response.status.code),
+                    headers: response.headers.map { (name: $0.name, value: $0.value) },
                     body: Array(buffer: body))
             }
             group.addTask {

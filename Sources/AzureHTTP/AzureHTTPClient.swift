@@ -52,7 +52,9 @@ public final class AzureHTTPClient: Sendable {
             // client's own retry policy decides instead.
             configuration.connectionPool.retryConnectionEstablishment = false
             configuration.dnsOverride = settings.dnsOverride
-            return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration, backgroundActivityLogger: libraryLogger)
+            return HTTPClient(
+                eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration,
+                backgroundActivityLogger: libraryLogger)
         }
 
         // Plain-HTTP destinations behind an HTTP proxy go through `ForwardProxyExchange`, not a pooled client.
@@ -103,12 +105,20 @@ public final class AzureHTTPClient: Sendable {
             var retryAfter: Duration?
             switch outcome {
             case .success(let response):
-                logger.debug("azure http", metadata: ["request": "\(target)", "status": "\(response.status)", "attempt": "\(attempt)", "elapsed": "\(elapsed)"])
+                logger.debug(
+                    "azure http",
+                    metadata: [
+                        "request": "\(target)", "status": "\(response.status)", "attempt": "\(attempt)",
+                        "elapsed": "\(elapsed)",
+                    ])
                 guard policy.isRetryable(status: response.status), attempt < policy.maxAttempts else { return response }
                 retryAfter = RetryAfter.delay(headers: response.headers, now: Date())
             case .failure(let error):
-                logger.debug("azure http failed", metadata: ["request": "\(target)", "error": "\(error.detail)", "attempt": "\(attempt)"])
-                let retryable = (error.kind == .connection || error.kind == .timedOut) && policy.retriesConnectionFailures
+                logger.debug(
+                    "azure http failed",
+                    metadata: ["request": "\(target)", "error": "\(error.detail)", "attempt": "\(attempt)"])
+                let retryable =
+                    (error.kind == .connection || error.kind == .timedOut) && policy.retriesConnectionFailures
                 guard retryable, attempt < policy.maxAttempts, ContinuousClock.now < deadline else { throw error }
             }
             let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter)
@@ -116,7 +126,10 @@ public final class AzureHTTPClient: Sendable {
             if ContinuousClock.now + delay >= deadline { return try outcome.get() }
             logger.info(
                 "retrying Azure request",
-                metadata: ["request": "\(target)", "after": "\(delay)", "attempt": "\(attempt)", "outcome": "\(Self.summary(outcome))"])
+                metadata: [
+                    "request": "\(target)", "after": "\(delay)", "attempt": "\(attempt)",
+                    "outcome": "\(Self.summary(outcome))",
+                ])
             do {
                 try await sleep(delay)
             } catch {
@@ -137,7 +150,9 @@ public final class AzureHTTPClient: Sendable {
         case .socks5:
             return .socksServer(host: endpoint.host, port: endpoint.port)
         case .http:
-            let authorization = endpoint.username.map { HTTPClient.Authorization.basic(username: $0, password: endpoint.password ?? "") }
+            let authorization = endpoint.username.map {
+                HTTPClient.Authorization.basic(username: $0, password: endpoint.password ?? "")
+            }
             return .server(host: endpoint.host, port: endpoint.port, authorization: authorization)
         }
     }

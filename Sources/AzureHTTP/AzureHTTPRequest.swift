@@ -3,7 +3,10 @@ import Foundation
 /// One request to an Azure endpoint. Headers may carry a bearer token: `description` shows neither
 /// headers nor body.
 public struct AzureHTTPRequest: Sendable, CustomStringConvertible {
-    public enum Method: String, Sendable { case get = "GET", post = "POST" }
+    public enum Method: String, Sendable {
+        case get = "GET"
+        case post = "POST"
+    }
 
     public var method: Method
     /// Absolute `http(s)://` URL.
@@ -11,7 +14,8 @@ public struct AzureHTTPRequest: Sendable, CustomStringConvertible {
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]?
 
-    public init(method: Method = .get, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
+    public init(method: Method = .get, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil)
+    {
         self.method = method
         self.url = url
         self.headers = headers

@@ -28,14 +28,17 @@ enum ForwardProxyExchange {
         for header in request.headers { headers.add(name: header.name, value: header.value) }
         if let body = request.body { headers.add(name: "Content-Length", value: "\(body.count)") }
         headers.add(name: "Connection", value: "close")
-        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method.rawValue), uri: request.url, headers: headers)
+        let head = HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: request.method.rawValue), uri: request.url, headers: headers
+        )
 
         let channel = try await ClientBootstrap(group: HTTPClient.defaultEventLoopGroup)
             .connectTimeout(connectTimeout.timeAmount)
             .connect(host: proxy.host, port: proxy.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                        wrappingChannelSynchronously: channel)
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in

@@ -12,7 +12,8 @@ struct IPAddress: Sendable, Equatable {
         } else if inet_pton(AF_INET6, text, &v6) == 1 {
             let raw = withUnsafeBytes(of: &v6) { Array($0) }
             // An IPv4-mapped IPv6 address is that IPv4 address.
-            bytes = raw.prefix(12).elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]) ? Array(raw.suffix(4)) : raw
+            bytes =
+                raw.prefix(12).elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]) ? Array(raw.suffix(4)) : raw
         } else {
             return nil
         }

@@ -13,7 +13,9 @@ public struct NoProxyList: Sendable, Equatable {
     let entries: [Entry]
 
     public init(_ value: String) {
-        entries = value.split(separator: ",").compactMap { Self.parseEntry($0.trimmingCharacters(in: .whitespaces).lowercased()) }
+        entries = value.split(separator: ",").compactMap {
+            Self.parseEntry($0.trimmingCharacters(in: .whitespaces).lowercased())
+        }
     }
 
     /// True when a request to `host:port` must not go through a proxy.

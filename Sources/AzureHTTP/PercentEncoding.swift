@@ -3,7 +3,8 @@ import Foundation
 /// Percent-encoding for values placed into URLs and form bodies, defined once for every Azure request.
 public enum PercentEncoding {
     /// RFC 3986 unreserved characters: the only ones safe everywhere unencoded.
-    static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+    static let unreserved = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
     static let queryValueAllowed = unreserved.union(CharacterSet(charactersIn: ":/"))
 
     /// A path segment or an `application/x-www-form-urlencoded` field: everything but unreserved

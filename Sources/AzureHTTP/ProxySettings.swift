@@ -13,7 +13,9 @@ public struct ProxySettings: Sendable, Equatable {
     public var httpProxy: ProxyEndpoint?
     public var noProxy: NoProxyList
 
-    public init(httpsProxy: ProxyEndpoint? = nil, httpProxy: ProxyEndpoint? = nil, noProxy: NoProxyList = NoProxyList("")) {
+    public init(
+        httpsProxy: ProxyEndpoint? = nil, httpProxy: ProxyEndpoint? = nil, noProxy: NoProxyList = NoProxyList("")
+    ) {
         self.httpsProxy = httpsProxy
         self.httpProxy = httpProxy
         self.noProxy = noProxy
@@ -28,8 +30,12 @@ public struct ProxySettings: Sendable, Equatable {
             return nil
         }
         self.init(
-            httpsProxy: try value("HTTPS_PROXY").map { v throws(HTTPClientConfigurationError) in try Self.parseProxy(v, variable: "HTTPS_PROXY") },
-            httpProxy: try value("HTTP_PROXY").map { v throws(HTTPClientConfigurationError) in try Self.parseProxy(v, variable: "HTTP_PROXY") },
+            httpsProxy: try value("HTTPS_PROXY").map { v throws(HTTPClientConfigurationError) in
+                try Self.parseProxy(v, variable: "HTTPS_PROXY")
+            },
+            httpProxy: try value("HTTP_PROXY").map { v throws(HTTPClientConfigurationError) in
+                try Self.parseProxy(v, variable: "HTTP_PROXY")
+            },
             noProxy: NoProxyList(value("NO_PROXY") ?? ""))
     }
 
@@ -53,9 +59,11 @@ public struct ProxySettings: Sendable, Equatable {
         case "socks5", "socks5h": (kind, defaultPort) = (.socks5, 1080)
         case "https":
             throw HTTPClientConfigurationError(
-                description: "\(variable): TLS to the proxy itself (https://) is not supported; use an http:// proxy URL")
+                description:
+                    "\(variable): TLS to the proxy itself (https://) is not supported; use an http:// proxy URL")
         default:
-            throw HTTPClientConfigurationError(description: "\(variable): unsupported proxy scheme \(components.scheme ?? "")")
+            throw HTTPClientConfigurationError(
+                description: "\(variable): unsupported proxy scheme \(components.scheme ?? "")")
         }
         let bareHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         return ProxyEndpoint(

@@ -13,7 +13,10 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Whether connection failures (refused, reset, timed out) are retried.
     public var retriesConnectionFailures: Bool
 
-    public init(maxAttempts: Int, baseDelay: Duration, maxDelay: Duration, retryableStatuses: Set<Int>, retriesConnectionFailures: Bool = true) {
+    public init(
+        maxAttempts: Int, baseDelay: Duration, maxDelay: Duration, retryableStatuses: Set<Int>,
+        retriesConnectionFailures: Bool = true
+    ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
@@ -42,7 +45,9 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The wait before retry number `retry` (1 = the second attempt). `random` maps a cap to a value in
     /// `0...cap`. A server's `Retry-After` replaces the backoff (it knows its own load); the client then
     /// gives up instead of waiting when the deadline comes first.
-    public func delay(beforeRetry retry: Int, retryAfter: Duration?, random: (Duration) -> Duration = RetryPolicy.uniform) -> Duration {
+    public func delay(
+        beforeRetry retry: Int, retryAfter: Duration?, random: (Duration) -> Duration = RetryPolicy.uniform
+    ) -> Duration {
         if let retryAfter { return retryAfter }
         let exponent = min(max(retry - 1, 0), 30)
         let cap = min(maxDelay, baseDelay * (1 << exponent))

@@ -32,7 +32,11 @@ struct TrustRoots {
         } else {
             var files: [String] = []
             if let certFile {
-                if isFile(certFile) { files.append(certFile) } else { warnings.append("SSL_CERT_FILE \(certFile) is not a readable file; ignored") }
+                if isFile(certFile) {
+                    files.append(certFile)
+                } else {
+                    warnings.append("SSL_CERT_FILE \(certFile) is not a readable file; ignored")
+                }
             } else if let file = defaultFiles.first(where: isFile) {
                 files.append(file)
             }
@@ -41,7 +45,11 @@ struct TrustRoots {
                 if isDirectory(defaultDirectory) { directories.append(defaultDirectory) }
             } else {
                 for dir in certDirs {
-                    if isDirectory(dir) { directories.append(dir) } else { warnings.append("SSL_CERT_DIR entry \(dir) is not a directory; ignored") }
+                    if isDirectory(dir) {
+                        directories.append(dir)
+                    } else {
+                        warnings.append("SSL_CERT_DIR entry \(dir) is not a directory; ignored")
+                    }
                 }
             }
             // A default hashed directory is looked up lazily by BoringSSL; user directories are read whole,
@@ -70,7 +78,9 @@ struct TrustRoots {
     }
 
     /// Loads the planned sources. An unreadable extra bundle or `SSL_CERT_FILE` is an error.
-    static func load(environment: [String: String], extraBundle: String?) throws(HTTPClientConfigurationError) -> TrustRoots {
+    static func load(environment: [String: String], extraBundle: String?) throws(HTTPClientConfigurationError)
+        -> TrustRoots
+    {
         let (primarySource, additionalSources, warnings) = plan(environment: environment, extraBundle: extraBundle)
         let primary: NIOSSLTrustRoots
         switch primarySource {
@@ -98,7 +108,9 @@ struct TrustRoots {
         } catch {
             throw HTTPClientConfigurationError(description: "cannot read CA bundle \(path): \(error)")
         }
-        guard !certificates.isEmpty else { throw HTTPClientConfigurationError(description: "CA bundle \(path) holds no PEM certificates") }
+        guard !certificates.isEmpty else {
+            throw HTTPClientConfigurationError(description: "CA bundle \(path) holds no PEM certificates")
+        }
         return certificates
     }
 

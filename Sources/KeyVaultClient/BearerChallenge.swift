@@ -28,7 +28,8 @@ struct BearerChallenge: Equatable {
                 let afterQuote = rest.dropFirst()
                 let close = afterQuote.firstIndex(of: "\"") ?? afterQuote.endIndex
                 value = afterQuote[..<close]
-                rest = close < afterQuote.endIndex ? afterQuote[afterQuote.index(after: close)...] : afterQuote[close...]
+                rest =
+                    close < afterQuote.endIndex ? afterQuote[afterQuote.index(after: close)...] : afterQuote[close...]
             } else {
                 let end = rest.firstIndex { $0 == "," || $0 == " " } ?? rest.endIndex
                 value = rest[..<end]
@@ -42,7 +43,8 @@ struct BearerChallenge: Equatable {
     /// The SDKs' rule: the vault's host[:port] must end with `.` + the resource's host[:port] (the default
     /// port ignored), so a challenge cannot make us fetch a token for some other service's audience.
     func resourceMatches(vault: URLComponents) -> Bool {
-        guard let scope, let resource = URLComponents(string: scope), let resourceHost = resource.host?.lowercased(), !resourceHost.isEmpty,
+        guard let scope, let resource = URLComponents(string: scope), let resourceHost = resource.host?.lowercased(),
+            !resourceHost.isEmpty,
             let vaultHost = vault.host?.lowercased()
         else { return false }
         func authority(_ host: String, _ components: URLComponents) -> String {

@@ -8,7 +8,10 @@ public struct CertificateBundle: Sendable, Equatable, Decodable {
     public var contentType: String?
     public var attributes: ObjectAttributes?
 
-    public init(id: String, cer: String, kid: String? = nil, sid: String? = nil, x5t: String? = nil, contentType: String? = nil, attributes: ObjectAttributes? = nil) {
+    public init(
+        id: String, cer: String, kid: String? = nil, sid: String? = nil, x5t: String? = nil, contentType: String? = nil,
+        attributes: ObjectAttributes? = nil
+    ) {
         self.id = id
         self.cer = cer
         self.kid = kid

@@ -27,7 +27,10 @@ public struct JSONWebKey: Sendable, Equatable, Decodable {
         case keyOps = "key_ops"
     }
 
-    public init(kid: String, kty: String, crv: String? = nil, n: String? = nil, e: String? = nil, x: String? = nil, y: String? = nil, keyOps: [String]? = nil) {
+    public init(
+        kid: String, kty: String, crv: String? = nil, n: String? = nil, e: String? = nil, x: String? = nil,
+        y: String? = nil, keyOps: [String]? = nil
+    ) {
         self.kid = kid
         self.kty = kty
         self.crv = crv

@@ -12,7 +12,10 @@ public struct ObjectAttributes: Sendable, Equatable, Decodable {
         case expires = "exp"
     }
 
-    public init(enabled: Bool? = nil, created: Int64? = nil, updated: Int64? = nil, notBefore: Int64? = nil, expires: Int64? = nil) {
+    public init(
+        enabled: Bool? = nil, created: Int64? = nil, updated: Int64? = nil, notBefore: Int64? = nil,
+        expires: Int64? = nil
+    ) {
         self.enabled = enabled
         self.created = created
         self.updated = updated

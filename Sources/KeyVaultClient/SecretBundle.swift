@@ -8,7 +8,10 @@ public struct SecretBundle: Sendable, Equatable, Decodable, CustomStringConverti
     public var managed: Bool?
     public var attributes: ObjectAttributes?
 
-    public init(value: String, id: String, contentType: String? = nil, kid: String? = nil, managed: Bool? = nil, attributes: ObjectAttributes? = nil) {
+    public init(
+        value: String, id: String, contentType: String? = nil, kid: String? = nil, managed: Bool? = nil,
+        attributes: ObjectAttributes? = nil
+    ) {
         self.value = value
         self.id = id
         self.contentType = contentType

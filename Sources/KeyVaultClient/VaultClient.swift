@@ -32,16 +32,20 @@ public struct VaultClient: VaultReading {
         vaultName: String, logger: Logger
     ) throws(KeyVaultError) {
         guard Self.isSafeVaultName(vaultName) else {
-            throw KeyVaultError(kind: .invalidRequest, message: "invalid keyvaultName \"\(vaultName)\": only letters, digits and hyphens are allowed")
+            throw KeyVaultError(
+                kind: .invalidRequest,
+                message: "invalid keyvaultName \"\(vaultName)\": only letters, digits and hyphens are allowed")
         }
         try self.init(
-            http: http, tokens: tokens, credential: credential, vaultBaseURL: environment.vaultURL(vaultName: vaultName),
+            http: http, tokens: tokens, credential: credential,
+            vaultBaseURL: environment.vaultURL(vaultName: vaultName),
             scope: environment.keyVaultScope, logger: logger)
     }
 
     /// Any base URL (tests point it at a loopback server under a vault-like name).
     package init(
-        http: AzureHTTPClient, tokens: TokenCache, credential: any TokenCredential, vaultBaseURL: String, scope: String, logger: Logger
+        http: AzureHTTPClient, tokens: TokenCache, credential: any TokenCredential, vaultBaseURL: String, scope: String,
+        logger: Logger
     ) throws(KeyVaultError) {
         let base = vaultBaseURL.hasSuffix("/") ? vaultBaseURL : vaultBaseURL + "/"
         guard let vault = URLComponents(string: base), vault.host?.isEmpty == false else {
@@ -56,23 +60,32 @@ public struct VaultClient: VaultReading {
         self.logger = logger
     }
 
-    public func getSecret(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> SecretBundle {
+    public func getSecret(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
+        -> SecretBundle
+    {
         try await getObject(SecretBundle.self, type: .secret, name: name, version: version, deadline: deadline)
     }
 
-    public func getKey(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> KeyBundle {
+    public func getKey(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
+        -> KeyBundle
+    {
         try await getObject(KeyBundle.self, type: .key, name: name, version: version, deadline: deadline)
     }
 
-    public func getCertificate(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> CertificateBundle {
+    public func getCertificate(name: String, version: String, deadline: ContinuousClock.Instant)
+        async throws(KeyVaultError) -> CertificateBundle
+    {
         try await getObject(CertificateBundle.self, type: .cert, name: name, version: version, deadline: deadline)
     }
 
     /// Every version of an object, following `nextLink` until it is null, in the service's order (which is
     /// unspecified: callers that need an order sort, so there is one rule, theirs). Disabled versions are
     /// included (see `enabled`).
-    public func listVersions(of type: ObjectType, name: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> [VersionItem] {
-        var url = "\(baseURL)\(type.collection)/\(PercentEncoding.component(name))/versions?api-version=\(Self.apiVersion)"
+    public func listVersions(of type: ObjectType, name: String, deadline: ContinuousClock.Instant)
+        async throws(KeyVaultError) -> [VersionItem]
+    {
+        var url =
+            "\(baseURL)\(type.collection)/\(PercentEncoding.component(name))/versions?api-version=\(Self.apiVersion)"
         var items: [VersionItem] = []
         var visited: Set<String> = []
         for _ in 0..<Self.maximumPages {
@@ -83,15 +96,19 @@ public struct VaultClient: VaultReading {
                 page = try ResponseDecoding.decode(VersionPage.self, from: response.body)
                 items += try page.items()
             } catch {
-                throw KeyVaultError(kind: .malformedResponse, message: "malformed version listing from Key Vault: \(error.detail)")
+                throw KeyVaultError(
+                    kind: .malformedResponse, message: "malformed version listing from Key Vault: \(error.detail)")
             }
             guard let next = page.nextLink, !next.isEmpty else { return items }
             // Used verbatim as the Go SDK does, but only on the vault itself: the token goes with it.
             guard let nextComponents = URLComponents(string: next), Self.sameOrigin(nextComponents, vault) else {
-                throw KeyVaultError(kind: .invalidNextLink, message: "version listing nextLink points outside the vault \(vault.host ?? ""): refused")
+                throw KeyVaultError(
+                    kind: .invalidNextLink,
+                    message: "version listing nextLink points outside the vault \(vault.host ?? ""): refused")
             }
             guard !visited.contains(next) else {
-                throw KeyVaultError(kind: .invalidNextLink, message: "version listing nextLink repeats a page already read")
+                throw KeyVaultError(
+                    kind: .invalidNextLink, message: "version listing nextLink repeats a page already read")
             }
             url = next
         }
@@ -105,18 +122,23 @@ public struct VaultClient: VaultReading {
     ) async throws(KeyVaultError) -> Bundle {
         // An empty version means latest; the SDKs then keep the trailing slash.
         // Object names are `[0-9a-zA-Z-]+` and versions hex, but encode anyway so nothing can change the path.
-        let url = "\(baseURL)\(type.collection)/\(PercentEncoding.component(name))/\(PercentEncoding.component(version))?api-version=\(Self.apiVersion)"
+        let url =
+            "\(baseURL)\(type.collection)/\(PercentEncoding.component(name))/\(PercentEncoding.component(version))?api-version=\(Self.apiVersion)"
         let response = try await authorizedGet(url, deadline: deadline)
         do throws(ResponseDecodingError) {
             return try ResponseDecoding.decode(bundle, from: response.body)
         } catch {
-            throw KeyVaultError(kind: .malformedResponse, status: response.status, message: "malformed \(type) bundle from Key Vault: \(error.detail)")
+            throw KeyVaultError(
+                kind: .malformedResponse, status: response.status,
+                message: "malformed \(type) bundle from Key Vault: \(error.detail)")
         }
     }
 
     /// GET with a bearer token; on 401, one renewal (for the challenged scope if it is valid). Non-2xx
     /// answers become `.service` errors.
-    private func authorizedGet(_ url: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> AzureHTTPResponse {
+    private func authorizedGet(_ url: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
+        -> AzureHTTPResponse
+    {
         var scope = initialScope
         var renewed = false
         while true {
@@ -125,28 +147,37 @@ public struct VaultClient: VaultReading {
                 token = try await tokens.token(for: credential, scope: scope, deadline: deadline)
             } catch {
                 throw KeyVaultError(
-                    kind: .authentication, message: error.description, authError: error, isDeadlineExceeded: error.isDeadlineExceeded)
+                    kind: .authentication, message: error.description, authError: error,
+                    isDeadlineExceeded: error.isDeadlineExceeded)
             }
             let response: AzureHTTPResponse
             do throws(AzureHTTPError) {
                 response = try await http.send(
-                    AzureHTTPRequest(url: url, headers: [("Authorization", "Bearer \(token.token)"), ("Accept", "application/json")]),
+                    AzureHTTPRequest(
+                        url: url, headers: [("Authorization", "Bearer \(token.token)"), ("Accept", "application/json")]),
                     policy: retryPolicy, deadline: deadline)
             } catch {
-                throw KeyVaultError(kind: .transport, message: error.description, isDeadlineExceeded: error.kind == .deadlineExceeded)
+                throw KeyVaultError(
+                    kind: .transport, message: error.description, isDeadlineExceeded: error.kind == .deadlineExceeded)
             }
             if response.isSuccess { return response }
             if response.status == 401 && !renewed {
                 renewed = true
                 await tokens.evict(credential.cacheKey(scope: scope), rejected: token)
-                if let header = response.header("WWW-Authenticate"), let challenge = BearerChallenge.parse(header), let challenged = challenge.scope {
+                if let header = response.header("WWW-Authenticate"), let challenge = BearerChallenge.parse(header),
+                    let challenged = challenge.scope
+                {
                     guard challenge.resourceMatches(vault: vault) else {
                         throw KeyVaultError(
                             kind: .challengeRejected, status: 401,
-                            message: "challenge resource \(Redaction.scrub(challenged)) doesn't match the requested domain \(vault.host ?? "")")
+                            message:
+                                "challenge resource \(Redaction.scrub(challenged)) doesn't match the requested domain \(vault.host ?? "")"
+                        )
                     }
                     if challenged != scope {
-                        logger.info("Key Vault challenge names another scope", metadata: ["scope": "\(challenged)", "vault": "\(vault.host ?? "")"])
+                        logger.info(
+                            "Key Vault challenge names another scope",
+                            metadata: ["scope": "\(challenged)", "vault": "\(vault.host ?? "")"])
                     }
                     scope = challenged
                 }
@@ -168,8 +199,10 @@ public struct VaultClient: VaultReading {
         }
         let body = try? JSONDecoder().decode(Body.self, from: Data(response.body))
         let code = response.header("x-ms-error-code") ?? body?.error?.code
-        let message = body?.error?.message
-            ?? String(decoding: response.body.prefix(Redaction.maximumLength), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message =
+            body?.error?.message
+            ?? String(decoding: response.body.prefix(Redaction.maximumLength), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         var error = KeyVaultError(kind: .service, status: response.status, message: Redaction.scrub(message))
         error.code = code.map { Redaction.scrub($0) }
         error.innerCode = body?.error?.innererror?.code.map { Redaction.scrub($0) }
@@ -180,13 +213,16 @@ public struct VaultClient: VaultReading {
     /// cannot depend on it, and the name becomes part of a host name that receives a bearer token: this
     /// check keeps any caller from pointing the client at another host (`evil.com/#`).
     static func isSafeVaultName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") }
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") }
     }
 
     /// Same scheme, host and port (`:443` written out equals no port, as the real service writes it).
     static func sameOrigin(_ a: URLComponents, _ b: URLComponents) -> Bool {
         func origin(_ c: URLComponents) -> (String, String, Int)? {
-            guard let scheme = c.scheme?.lowercased(), let host = c.host?.lowercased(), !host.isEmpty else { return nil }
+            guard let scheme = c.scheme?.lowercased(), let host = c.host?.lowercased(), !host.isEmpty else {
+                return nil
+            }
             return (scheme, host, c.port ?? (scheme == "https" ? 443 : 80))
         }
         guard let x = origin(a), let y = origin(b) else { return false }

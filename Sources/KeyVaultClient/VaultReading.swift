@@ -4,8 +4,10 @@ import KeyVaultIdentifiers
 /// in-memory vault behind the same seam. Every failure is a `KeyVaultError`.
 public protocol VaultReading: Sendable {
     /// The latest version when `version` is empty.
-    func getSecret(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> SecretBundle
-    func getKey(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> KeyBundle
+    func getSecret(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
+        -> SecretBundle
+    func getKey(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
+        -> KeyBundle
     func getCertificate(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
         -> CertificateBundle
     /// Every version, disabled ones included, in no particular order.

@@ -45,7 +45,9 @@ enum Base64 {
         let remainder = values.count % 4
         switch alphabet {
         case .standard:
-            guard padding <= 2, (values.count + padding) % 4 == 0, padding == 0 || remainder + padding == 4 else { return nil }
+            guard padding <= 2, (values.count + padding) % 4 == 0, padding == 0 || remainder + padding == 4 else {
+                return nil
+            }
         case .url:
             guard remainder != 1 else { return nil }
         }
@@ -53,7 +55,8 @@ enum Base64 {
         output.reserveCapacity(values.count * 3 / 4)
         var index = 0
         while index + 4 <= values.count {
-            let group = UInt32(values[index]) << 18 | UInt32(values[index + 1]) << 12
+            let group =
+                UInt32(values[index]) << 18 | UInt32(values[index + 1]) << 12
                 | UInt32(values[index + 2]) << 6 | UInt32(values[index + 3])
             output.append(UInt8(truncatingIfNeeded: group >> 16))
             output.append(UInt8(truncatingIfNeeded: group >> 8))
@@ -61,7 +64,8 @@ enum Base64 {
             index += 4
         }
         if remainder >= 2 {
-            let group = UInt32(values[index]) << 18 | UInt32(values[index + 1]) << 12
+            let group =
+                UInt32(values[index]) << 18 | UInt32(values[index + 1]) << 12
                 | (remainder == 3 ? UInt32(values[index + 2]) << 6 : 0)
             output.append(UInt8(truncatingIfNeeded: group >> 16))
             if remainder == 3 { output.append(UInt8(truncatingIfNeeded: group >> 8)) }

@@ -8,7 +8,9 @@ enum CertificateBackedSecret {
     static let pkcs12ContentType = "application/x-pkcs12"
 
     /// The main file's text, before `objectEncoding` is applied.
-    static func content(value: String, contentType: String?, format: ObjectFormat, settings: ContentSettings) throws(ContentError) -> [UInt8] {
+    static func content(value: String, contentType: String?, format: ObjectFormat, settings: ContentSettings)
+        throws(ContentError) -> [UInt8]
+    {
         switch contentType {
         case pemContentType?:
             // Passed through unchanged: no reordering, no re-encoding.
@@ -34,7 +36,8 @@ enum CertificateBackedSecret {
         for key in contents.privateKeys {
             pem += PEMBlock(type: "PRIVATE KEY", bytes: try PrivateKeyPKCS8.goCanonical(key)).encoded()
         }
-        let order = settings.constructPEMChain
+        let order =
+            settings.constructPEMChain
             ? try CertificateChainOrder.order(CertificateChainOrder.keyIdentifiers(of: contents.certificates))
             : Array(contents.certificates.indices)
         for index in order {

@@ -23,10 +23,11 @@ enum CertificateChainOrder {
                 let certificate = try Certificate(derEncoded: der)
                 let authority = try certificate.extensions.authorityKeyIdentifier
                 let subject = try certificate.extensions.subjectKeyIdentifier
-                result.append(KeyIdentifiers(
-                    authorityKeyID: authority?.keyIdentifier.map { Array($0) },
-                    subjectKeyID: subject.map { Array($0.keyIdentifier) }
-                ))
+                result.append(
+                    KeyIdentifiers(
+                        authorityKeyID: authority?.keyIdentifier.map { Array($0) },
+                        subjectKeyID: subject.map { Array($0.keyIdentifier) }
+                    ))
             } catch {
                 throw ContentError("failed to parse certificate \(index + 1) of the PFX: \(error)")
             }

@@ -18,19 +18,27 @@ public enum ContentConversion {
         guard isCertificateBacked else {
             return [ConvertedFile(suffix: "", contents: try SecretDecoding.decode(value.utf8, as: encoding))]
         }
-        let text = try CertificateBackedSecret.content(value: value, contentType: contentType, format: format, settings: settings)
+        let text = try CertificateBackedSecret.content(
+            value: value, contentType: contentType, format: format, settings: settings)
         var files: [ConvertedFile] = []
         if settings.writeCertAndKeyInSeparateFiles {
             let (certificates, keys) = CertificateBackedSecret.split(text)
-            files.append(ConvertedFile(suffix: SplitFile.certificate.suffix, contents: try SecretDecoding.decode(certificates, as: encoding)))
-            files.append(ConvertedFile(suffix: SplitFile.privateKey.suffix, contents: try SecretDecoding.decode(keys, as: encoding)))
+            files.append(
+                ConvertedFile(
+                    suffix: SplitFile.certificate.suffix,
+                    contents: try SecretDecoding.decode(certificates, as: encoding)))
+            files.append(
+                ConvertedFile(
+                    suffix: SplitFile.privateKey.suffix, contents: try SecretDecoding.decode(keys, as: encoding)))
         }
         files.append(ConvertedFile(suffix: "", contents: try SecretDecoding.decode(text, as: encoding)))
         return files
     }
 
     /// A key bundle's JWK (only the public members) -> PKIX `PUBLIC KEY` PEM.
-    public static func publicKeyPEM(kty: String, crv: String?, n: String?, e: String?, x: String?, y: String?) throws(ContentError) -> [UInt8] {
+    public static func publicKeyPEM(kty: String, crv: String?, n: String?, e: String?, x: String?, y: String?)
+        throws(ContentError) -> [UInt8]
+    {
         let spki = try JWKPublicKey.subjectPublicKeyInfo(kty: kty, crv: crv, n: n, e: e, x: x, y: y)
         return PEMBlock(type: "PUBLIC KEY", bytes: spki).encoded()
     }

@@ -5,7 +5,9 @@ import SwiftASN1
 /// `x509.MarshalPKIXPublicKey` writes it. The DER is built here rather than by swift-crypto's
 /// `_RSA` types, which refuse keys under 2048 bits.
 enum JWKPublicKey {
-    static func subjectPublicKeyInfo(kty: String, crv: String?, n: String?, e: String?, x: String?, y: String?) throws(ContentError) -> [UInt8] {
+    static func subjectPublicKeyInfo(kty: String, crv: String?, n: String?, e: String?, x: String?, y: String?)
+        throws(ContentError) -> [UInt8]
+    {
         switch kty {
         case "RSA", "RSA-HSM":
             let modulus = try member(n, named: "n")
@@ -30,7 +32,8 @@ enum JWKPublicKey {
             }
         case "EC", "EC-HSM":
             let (curve, coordinateLength) = try namedCurve(crv ?? "")
-            let point = try uncompressedPoint(x: member(x, named: "x"), y: member(y, named: "y"), length: coordinateLength)
+            let point = try uncompressedPoint(
+                x: member(x, named: "x"), y: member(y, named: "y"), length: coordinateLength)
             try validate(point, curve: curve)
             return try derEncode { coder in
                 try coder.appendConstructedNode(identifier: .sequence) { coder in
@@ -66,9 +69,12 @@ enum JWKPublicKey {
         }
     }
 
-    private static func uncompressedPoint(x: ArraySlice<UInt8>, y: ArraySlice<UInt8>, length: Int) throws(ContentError) -> [UInt8] {
+    private static func uncompressedPoint(x: ArraySlice<UInt8>, y: ArraySlice<UInt8>, length: Int) throws(ContentError)
+        -> [UInt8]
+    {
         guard x.count <= length, y.count <= length else { throw ContentError("invalid elliptic curve public key") }
-        return [0x04] + [UInt8](repeating: 0, count: length - x.count) + x + [UInt8](repeating: 0, count: length - y.count) + y
+        return [0x04] + [UInt8](repeating: 0, count: length - x.count) + x
+            + [UInt8](repeating: 0, count: length - y.count) + y
     }
 
     /// Go refuses points that are not on the curve ("x509: invalid elliptic curve public key").

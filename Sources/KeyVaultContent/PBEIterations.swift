@@ -19,7 +19,8 @@ enum PBEIterations {
                     while nodes.next() != nil {}
                     return try DER.sequence(kdf, identifier: .sequence) { nodes in
                         // scrypt and other KDFs are not offered by Key Vault or Go; only PBKDF2 is read.
-                        guard try ASN1ObjectIdentifier(derEncoded: &nodes) == pbkdf2, let kdfParameters = nodes.next() else {
+                        guard try ASN1ObjectIdentifier(derEncoded: &nodes) == pbkdf2, let kdfParameters = nodes.next()
+                        else {
                             throw ASN1Error.invalidASN1Object(reason: "not PBKDF2")
                         }
                         return try saltAndIterations(kdfParameters)

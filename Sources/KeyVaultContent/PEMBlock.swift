@@ -129,7 +129,9 @@ struct PEMBlock: Equatable {
 
     private static func trimRight(_ data: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var result = data
-        while let last = result.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { result = result.dropLast() }
+        while let last = result.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+            result = result.dropLast()
+        }
         return result
     }
 

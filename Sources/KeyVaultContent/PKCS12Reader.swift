@@ -52,15 +52,20 @@ enum PKCS12Reader {
             }
             // Divides instead of multiplying: a hostile count must not overflow.
             guard iterations <= remaining / max(times, 1) else {
-                throw ContentError("failed to decode PKCS#12: more than \(PKCS12Reader.iterationBudget) key-derivation iterations")
+                throw ContentError(
+                    "failed to decode PKCS#12: more than \(PKCS12Reader.iterationBudget) key-derivation iterations")
             }
             remaining -= iterations * times
         }
     }
 
     static func read(_ der: [UInt8]) throws(ContentError) -> PKCS12Contents {
-        guard der.count <= maximumSize else { throw ContentError("failed to decode PKCS#12: larger than \(maximumSize) bytes") }
-        guard defaultProviderLoaded else { throw ContentError("failed to decode PKCS#12: OpenSSL's default provider is not available") }
+        guard der.count <= maximumSize else {
+            throw ContentError("failed to decode PKCS#12: larger than \(maximumSize) bytes")
+        }
+        guard defaultProviderLoaded else {
+            throw ContentError("failed to decode PKCS#12: OpenSSL's default provider is not available")
+        }
         // OpenSSL's error queue is per thread; leave nothing behind for other code on this thread.
         defer { ERR_clear_error() }
 
@@ -91,12 +96,16 @@ enum PKCS12Reader {
                     throw ContentError("failed to decode PKCS#12: encrypted content without an algorithm")
                 }
                 try budget.spend(iterations(of: algorithm), times: passwords.count)
-                bags = passwords.lazy.compactMap { password in password.with { PKCS12_unpack_p7encdata(p7, $0, $1) } }.first
+                bags =
+                    passwords.lazy.compactMap { password in password.with { PKCS12_unpack_p7encdata(p7, $0, $1) } }
+                    .first
             default:
                 throw ContentError("failed to decode PKCS#12: only password-protected PFX files are supported")
             }
             guard let bags else {
-                throw ContentError("failed to decode PKCS#12: cannot decrypt the PFX with the empty password (or its algorithm is unsupported)")
+                throw ContentError(
+                    "failed to decode PKCS#12: cannot decrypt the PFX with the empty password (or its algorithm is unsupported)"
+                )
             }
             defer { OPENSSL_sk_pop_free(bags) { PKCS12_SAFEBAG_free(OpaquePointer($0)) } }
             try collect(bags, depth: 0, passwords: passwords, budget: &budget, into: &contents)
@@ -118,7 +127,10 @@ enum PKCS12Reader {
         throw ContentError("failed to decode PKCS#12: MAC verification with the empty password failed")
     }
 
-    private static func collect(_ bags: OpaquePointer, depth: Int, passwords: [Password], budget: inout Budget, into contents: inout PKCS12Contents) throws(ContentError) {
+    private static func collect(
+        _ bags: OpaquePointer, depth: Int, passwords: [Password], budget: inout Budget,
+        into contents: inout PKCS12Contents
+    ) throws(ContentError) {
         for index in 0..<OPENSSL_sk_num(bags) {
             guard let bag = OPENSSL_sk_value(bags, index).map(OpaquePointer.init) else { continue }
             switch PKCS12_SAFEBAG_get_nid(bag) {
@@ -143,10 +155,18 @@ enum PKCS12Reader {
                     throw ContentError("failed to decode PKCS#12: empty shrouded key bag")
                 }
                 X509_SIG_get0(shrouded, &algorithm, nil)
-                guard let algorithm else { throw ContentError("failed to decode PKCS#12: shrouded key without an algorithm") }
+                guard let algorithm else {
+                    throw ContentError("failed to decode PKCS#12: shrouded key without an algorithm")
+                }
                 try budget.spend(iterations(of: algorithm), times: passwords.count)
-                guard let info = passwords.lazy.compactMap({ password in password.with { PKCS12_decrypt_skey(bag, $0, $1) } }).first else {
-                    throw ContentError("failed to decode PKCS#12: cannot decrypt a private key with the empty password (or its algorithm is unsupported)")
+                guard
+                    let info = passwords.lazy.compactMap({ password in
+                        password.with { PKCS12_decrypt_skey(bag, $0, $1) }
+                    }).first
+                else {
+                    throw ContentError(
+                        "failed to decode PKCS#12: cannot decrypt a private key with the empty password (or its algorithm is unsupported)"
+                    )
                 }
                 defer { PKCS8_PRIV_KEY_INFO_free(info) }
                 contents.privateKeys.append(try reencoded(info))
@@ -169,15 +189,21 @@ enum PKCS12Reader {
 
     /// Round-trips the key through an EVP_PKEY: validates it and gives OpenSSL's canonical PKCS#8.
     private static func reencoded(_ info: OpaquePointer) throws(ContentError) -> [UInt8] {
-        guard let key = EVP_PKCS82PKEY(info) else { throw ContentError("failed to decode PKCS#12: unreadable private key") }
+        guard let key = EVP_PKCS82PKEY(info) else {
+            throw ContentError("failed to decode PKCS#12: unreadable private key")
+        }
         defer { EVP_PKEY_free(key) }
-        guard let canonical = EVP_PKEY2PKCS8(key) else { throw ContentError("failed to decode PKCS#12: unencodable private key") }
+        guard let canonical = EVP_PKEY2PKCS8(key) else {
+            throw ContentError("failed to decode PKCS#12: unencodable private key")
+        }
         defer { PKCS8_PRIV_KEY_INFO_free(canonical) }
         return try derBytes { i2d_PKCS8_PRIV_KEY_INFO(canonical, $0) }
     }
 
     /// The two-call i2d idiom: ask for the length, then encode into a buffer of that size.
-    private static func derBytes(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) throws(ContentError) -> [UInt8] {
+    private static func derBytes(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32)
+        throws(ContentError) -> [UInt8]
+    {
         let length = encode(nil)
         guard length > 0 else { throw ContentError("failed to decode PKCS#12: DER encoding failed") }
         var bytes = [UInt8](repeating: 0, count: Int(length))

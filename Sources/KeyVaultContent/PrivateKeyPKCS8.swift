@@ -33,17 +33,25 @@ enum PrivateKeyPKCS8 {
         case (ASN1ObjectIdentifier.AlgorithmIdentifier.rsaEncryption, _):
             return pkcs8
         case (ASN1ObjectIdentifier.AlgorithmIdentifier.idEcPublicKey, ASN1ObjectIdentifier.NamedCurves.secp256r1?):
-            return try ecKey(pkcs8, curve: .NamedCurves.secp256r1) { try P256.Signing.PrivateKey(derRepresentation: $0) }
+            return try ecKey(pkcs8, curve: .NamedCurves.secp256r1) {
+                try P256.Signing.PrivateKey(derRepresentation: $0)
+            }
         case (ASN1ObjectIdentifier.AlgorithmIdentifier.idEcPublicKey, ASN1ObjectIdentifier.NamedCurves.secp384r1?):
-            return try ecKey(pkcs8, curve: .NamedCurves.secp384r1) { try P384.Signing.PrivateKey(derRepresentation: $0) }
+            return try ecKey(pkcs8, curve: .NamedCurves.secp384r1) {
+                try P384.Signing.PrivateKey(derRepresentation: $0)
+            }
         case (ASN1ObjectIdentifier.AlgorithmIdentifier.idEcPublicKey, ASN1ObjectIdentifier.NamedCurves.secp521r1?):
-            return try ecKey(pkcs8, curve: .NamedCurves.secp521r1) { try P521.Signing.PrivateKey(derRepresentation: $0) }
+            return try ecKey(pkcs8, curve: .NamedCurves.secp521r1) {
+                try P521.Signing.PrivateKey(derRepresentation: $0)
+            }
         default:
             throw ContentError("unsupported private key type in the PFX (RSA, or ECDSA on P-256, P-384, P-521 only)")
         }
     }
 
-    private static func ecKey<Key: ECSigningPrivateKey>(_ pkcs8: [UInt8], curve: ASN1ObjectIdentifier, parse: ([UInt8]) throws -> Key) throws(ContentError) -> [UInt8] {
+    private static func ecKey<Key: ECSigningPrivateKey>(
+        _ pkcs8: [UInt8], curve: ASN1ObjectIdentifier, parse: ([UInt8]) throws -> Key
+    ) throws(ContentError) -> [UInt8] {
         let key: Key
         do {
             key = try parse(pkcs8)

@@ -41,7 +41,8 @@ enum CloudResolver {
         do {
             data = try handle.read(upToCount: maximumFileBytes + 1) ?? Data()
         } catch {
-            throw MountError(.invalidArgument, "cloudEnvFileName \(path) cannot be read: \((error as NSError).localizedDescription)")
+            throw MountError(
+                .invalidArgument, "cloudEnvFileName \(path) cannot be read: \((error as NSError).localizedDescription)")
         }
         guard data.count <= maximumFileBytes else {
             throw MountError(.invalidArgument, "cloudEnvFileName \(path) is larger than \(maximumFileBytes) bytes")

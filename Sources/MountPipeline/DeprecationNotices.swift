@@ -9,7 +9,9 @@ final class DeprecationNotices: Sendable {
     private let warned = Mutex<Set<String>>([])
 
     /// `class` identifies the SecretProviderClass (namespace and name, as the driver's volume context gives them).
-    func warnOnce(class key: String, logger: Logger, _ message: @autoclosure () -> Logger.Message, metadata: Logger.Metadata) {
+    func warnOnce(
+        class key: String, logger: Logger, _ message: @autoclosure () -> Logger.Message, metadata: Logger.Metadata
+    ) {
         let isNew = warned.withLock { set in
             if set.count >= Self.capacity { set.removeAll() }
             return set.insert(key).inserted

@@ -8,7 +8,9 @@ struct FileAssembler: Sendable {
     let settings: ContentSettings
     let defaultFileMode: Int32
 
-    func files(for object: KeyVaultObject, fetched: [FetchedVersion]) throws(MountError) -> ([MountedFile], [ObjectVersion]) {
+    func files(for object: KeyVaultObject, fetched: [FetchedVersion]) throws(MountError) -> (
+        [MountedFile], [ObjectVersion]
+    ) {
         var files: [MountedFile] = []
         var versions: [ObjectVersion] = []
         let mode = object.filePermission ?? defaultFileMode
@@ -31,7 +33,9 @@ struct FileAssembler: Sendable {
         return (files, versions)
     }
 
-    private func convert(_ bundle: FetchedVersion.Bundle, object: KeyVaultObject) throws(ContentError) -> [ConvertedFile] {
+    private func convert(_ bundle: FetchedVersion.Bundle, object: KeyVaultObject) throws(ContentError)
+        -> [ConvertedFile]
+    {
         switch bundle {
         case .secret(let secret):
             return try ContentConversion.secretFiles(
@@ -39,7 +43,12 @@ struct FileAssembler: Sendable {
                 format: object.format, encoding: object.encoding, settings: settings)
         case .key(let key):
             let jwk = key.key
-            return [ConvertedFile(suffix: "", contents: try ContentConversion.publicKeyPEM(kty: jwk.kty, crv: jwk.crv, n: jwk.n, e: jwk.e, x: jwk.x, y: jwk.y))]
+            return [
+                ConvertedFile(
+                    suffix: "",
+                    contents: try ContentConversion.publicKeyPEM(
+                        kty: jwk.kty, crv: jwk.crv, n: jwk.n, e: jwk.e, x: jwk.x, y: jwk.y))
+            ]
         case .certificate(let certificate):
             return [ConvertedFile(suffix: "", contents: try ContentConversion.certificatePEM(cer: certificate.cer))]
         }

@@ -33,13 +33,18 @@ public final class KeyVaultMounter: MountHandler {
         warnIfDeprecated(parameters)
         let environment = try CloudResolver.environment(for: parameters.cloud)
         let reader = try vaults.reader(for: parameters, environment: environment)
-        logger.debug("mounting", metadata: [
-            "vault": "\(parameters.keyvaultName)", "cloud": "\(environment.name)", "identity": "\(parameters.identity.modeName)",
-            "objects": "\(parameters.objects.count)", "pod": "\(parameters.pod.namespace)/\(parameters.pod.name)",
-        ])
-        let fetcher = ObjectFetcher(reader: reader, deadline: deadline, slots: RequestSlots(limit: Self.maximumConcurrentRequests))
+        logger.debug(
+            "mounting",
+            metadata: [
+                "vault": "\(parameters.keyvaultName)", "cloud": "\(environment.name)",
+                "identity": "\(parameters.identity.modeName)",
+                "objects": "\(parameters.objects.count)", "pod": "\(parameters.pod.namespace)/\(parameters.pod.name)",
+            ])
+        let fetcher = ObjectFetcher(
+            reader: reader, deadline: deadline, slots: RequestSlots(limit: Self.maximumConcurrentRequests))
         let fetched = try await fetchAll(parameters.objects, fetcher: fetcher)
-        return try assemble(parameters.objects, fetched: fetched, defaultFileMode: request.defaultFileMode, deadline: deadline)
+        return try assemble(
+            parameters.objects, fetched: fetched, defaultFileMode: request.defaultFileMode, deadline: deadline)
     }
 
     private func warnIfDeprecated(_ parameters: MountParameters) {
@@ -52,7 +57,9 @@ public final class KeyVaultMounter: MountHandler {
     }
 
     /// Fetches every object concurrently (the fetcher's slots bound the requests in flight), in input order.
-    private func fetchAll(_ objects: [KeyVaultObject], fetcher: ObjectFetcher) async throws(MountError) -> [[FetchedVersion]] {
+    private func fetchAll(_ objects: [KeyVaultObject], fetcher: ObjectFetcher) async throws(MountError)
+        -> [[FetchedVersion]]
+    {
         do {
             return try await withThrowingTaskGroup(of: (Int, [FetchedVersion]).self) { group in
                 for (index, object) in objects.enumerated() {
@@ -75,7 +82,8 @@ public final class KeyVaultMounter: MountHandler {
     /// deadline is checked between objects; paths are claimed again once conversion added split files
     /// (names alone were checked by the parameters).
     private func assemble(
-        _ objects: [KeyVaultObject], fetched: [[FetchedVersion]], defaultFileMode: Int32, deadline: ContinuousClock.Instant
+        _ objects: [KeyVaultObject], fetched: [[FetchedVersion]], defaultFileMode: Int32,
+        deadline: ContinuousClock.Instant
     ) throws(MountError) -> MountResult {
         let assembler = FileAssembler(settings: settings.content, defaultFileMode: defaultFileMode)
         var result = MountResult(files: [], objectVersions: [])

@@ -20,10 +20,13 @@ public struct KeyVaultReaderFactory: VaultReaderFactory {
         self.logger = logger
     }
 
-    public func reader(for parameters: MountParameters, environment: AzureEnvironment) throws(MountError) -> any VaultReading {
+    public func reader(for parameters: MountParameters, environment: AzureEnvironment) throws(MountError)
+        -> any VaultReading
+    {
         let credential: any TokenCredential
         do {
-            credential = try self.credential(for: parameters.identity, tenantID: parameters.tenantID, environment: environment)
+            credential = try self.credential(
+                for: parameters.identity, tenantID: parameters.tenantID, environment: environment)
         } catch {
             throw MountErrorMapping.credential(error)
         }
@@ -46,7 +49,8 @@ public struct KeyVaultReaderFactory: VaultReaderFactory {
                 serviceAccountToken: token.token, serviceAccountTokenExpiry: token.expiration, http: http)
         case .servicePrincipal(let clientID, let clientSecret):
             return try ServicePrincipalCredential(
-                environment: environment, tenantID: tenantID, clientID: clientID, clientSecret: clientSecret, http: http)
+                environment: environment, tenantID: tenantID, clientID: clientID, clientSecret: clientSecret, http: http
+            )
         case .vmManagedIdentity(let userAssignedIdentityID):
             return ManagedIdentityCredential(userAssignedClientID: userAssignedIdentityID, http: http)
         case .podIdentity(let podName, let podNamespace):

@@ -19,7 +19,8 @@ enum MountErrorMapping {
     }
 
     static func content(_ error: ContentError, object: KeyVaultObject, version: String) -> MountError {
-        MountError(.invalidArgument, "failed to get \(object.describedForErrors(version: version)): \(error.description)")
+        MountError(
+            .invalidArgument, "failed to get \(object.describedForErrors(version: version)): \(error.description)")
     }
 
     static func kind(of error: KeyVaultError) -> MountError.Kind {

@@ -4,7 +4,9 @@ import ProviderParameters
 /// Reads the JSON strings of a MountRequest. Each field is refused before parsing when it is larger than
 /// `RequestLimits.jsonFieldBytes`.
 public enum MountRequestDecoder {
-    public static func decode(attributes: String, secrets: String, permission: String) throws(MountError) -> DecodedMountRequest {
+    public static func decode(attributes: String, secrets: String, permission: String) throws(MountError)
+        -> DecodedMountRequest
+    {
         let attributeMap = try stringMap(attributes, field: "attributes", nullAllowed: false)
         let secretMap = try stringMap(secrets, field: "secrets", nullAllowed: true)
         let mode = try fileMode(permission)
@@ -14,7 +16,8 @@ public enum MountRequestDecoder {
     /// A JSON object whose values are all strings. `secrets` may be empty or `null` (no nodePublishSecretRef).
     static func stringMap(_ text: String, field: String, nullAllowed: Bool) throws(MountError) -> [String: String] {
         guard text.utf8.count <= RequestLimits.jsonFieldBytes else {
-            throw MountError(.invalidArgument, "failed to unmarshal \(field): larger than \(RequestLimits.jsonFieldBytes) bytes")
+            throw MountError(
+                .invalidArgument, "failed to unmarshal \(field): larger than \(RequestLimits.jsonFieldBytes) bytes")
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if nullAllowed && (trimmed.isEmpty || trimmed == "null") {
@@ -29,14 +32,19 @@ public enum MountRequestDecoder {
             throw MountError(.invalidArgument, "failed to unmarshal \(field): not valid JSON\(detail)")
         }
         guard let dictionary = object as? [String: Any] else {
-            throw MountError(.invalidArgument, "failed to unmarshal \(field): expected a JSON object of strings, got \(jsonTypeName(object))")
+            throw MountError(
+                .invalidArgument,
+                "failed to unmarshal \(field): expected a JSON object of strings, got \(jsonTypeName(object))")
         }
         var result: [String: String] = [:]
         result.reserveCapacity(dictionary.count)
         for (key, value) in dictionary {
             guard let string = value as? String else {
                 // Name the key, never the value: `secrets` values are credentials.
-                throw MountError(.invalidArgument, "failed to unmarshal \(field): the value of \"\(key)\" is \(jsonTypeName(value)), expected a string")
+                throw MountError(
+                    .invalidArgument,
+                    "failed to unmarshal \(field): the value of \"\(key)\" is \(jsonTypeName(value)), expected a string"
+                )
             }
             result[key] = string
         }
@@ -51,10 +59,14 @@ public enum MountRequestDecoder {
             trimmed = String(trimmed.dropFirst().dropLast())
         }
         guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }), let mode = Int32(trimmed) else {
-            throw MountError(.invalidArgument, "failed to unmarshal file permission: \"\(text.prefix(64))\" is not a decimal file mode such as 420 (= 0644)")
+            throw MountError(
+                .invalidArgument,
+                "failed to unmarshal file permission: \"\(text.prefix(64))\" is not a decimal file mode such as 420 (= 0644)"
+            )
         }
         guard (0...0o777).contains(mode) else {
-            throw MountError(.invalidArgument, "failed to unmarshal file permission: \(mode) is outside 0..511 (0000..0777)")
+            throw MountError(
+                .invalidArgument, "failed to unmarshal file permission: \(mode) is outside 0..511 (0000..0777)")
         }
         return mode
     }

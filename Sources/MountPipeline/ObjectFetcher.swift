@@ -27,7 +27,8 @@ struct ObjectFetcher: Sendable {
         } catch let error as MountError {
             throw error
         } catch {
-            throw MountError(.internalError, "failed to get \(object.describedForErrors(version: object.version)): \(error)")
+            throw MountError(
+                .internalError, "failed to get \(object.describedForErrors(version: object.version)): \(error)")
         }
     }
 
@@ -48,13 +49,17 @@ struct ObjectFetcher: Sendable {
             guard let index = enabled.firstIndex(where: { $0.version == object.version }) else {
                 throw MountError(
                     .notFound,
-                    "failed to get \(object.describedForErrors(version: object.version)): objectVersion \(object.version) is not an enabled version of \(object.name)")
+                    "failed to get \(object.describedForErrors(version: object.version)): objectVersion \(object.version) is not an enabled version of \(object.name)"
+                )
             }
             start = index
         }
         let selected = enabled.dropFirst(start).prefix(object.versionHistory).map(\.version)
         guard !selected.isEmpty else {
-            throw MountError(.notFound, "failed to get \(object.describedForErrors(version: object.version)): no enabled versions of \(object.name)")
+            throw MountError(
+                .notFound,
+                "failed to get \(object.describedForErrors(version: object.version)): no enabled versions of \(object.name)"
+            )
         }
         return Array(selected)
     }
@@ -63,9 +68,12 @@ struct ObjectFetcher: Sendable {
         try await slots.run { () async throws(MountError) -> FetchedVersion.Bundle in
             do throws(KeyVaultError) {
                 switch object.type {
-                case .secret: return .secret(try await reader.getSecret(name: object.name, version: version, deadline: deadline))
+                case .secret:
+                    return .secret(try await reader.getSecret(name: object.name, version: version, deadline: deadline))
                 case .key: return .key(try await reader.getKey(name: object.name, version: version, deadline: deadline))
-                case .cert: return .certificate(try await reader.getCertificate(name: object.name, version: version, deadline: deadline))
+                case .cert:
+                    return .certificate(
+                        try await reader.getCertificate(name: object.name, version: version, deadline: deadline))
                 }
             } catch {
                 throw MountErrorMapping.fetch(error, object: object, version: version)

@@ -10,11 +10,19 @@ struct OutputPaths {
         case nil:
             return
         case .samePath(let other):
-            throw MountError(.invalidArgument, "duplicate file path \"\(path)\": written by objectName \(other) and objectName \(objectName)")
+            throw MountError(
+                .invalidArgument,
+                "duplicate file path \"\(path)\": written by objectName \(other) and objectName \(objectName)")
         case .insideFile(let folder, let other):
-            throw MountError(.invalidArgument, "file path \"\(path)\" of objectName \(objectName) is inside the file \"\(folder)\" of objectName \(other)")
+            throw MountError(
+                .invalidArgument,
+                "file path \"\(path)\" of objectName \(objectName) is inside the file \"\(folder)\" of objectName \(other)"
+            )
         case .folderOf(let file, let other):
-            throw MountError(.invalidArgument, "file path \"\(path)\" of objectName \(objectName) is a folder of \"\(file)\" written by objectName \(other)")
+            throw MountError(
+                .invalidArgument,
+                "file path \"\(path)\" of objectName \(objectName) is a folder of \"\(file)\" written by objectName \(other)"
+            )
         }
     }
 }

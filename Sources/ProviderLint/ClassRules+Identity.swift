@@ -10,7 +10,8 @@ extension ClassRules {
             do throws(ParameterError) {
                 if try GoBool.parameter(key, Self.trimmed(attributes, key)) { enabled.append(key) }
             } catch {
-                add("boolean-parameter", at: "spec.parameters.\(key)", line: line(of: key, in: parameters),
+                add(
+                    "boolean-parameter", at: "spec.parameters.\(key)", line: line(of: key, in: parameters),
                     error.message, fix: "write \(key): \"true\" or \(key): \"false\"")
             }
         }
@@ -24,7 +25,8 @@ extension ClassRules {
                 useAzureTokenProxy: enabled.contains(ParameterKey.useAzureTokenProxy), clientID: clientID)
         } catch {
             let missingClientID = error.field == ParameterKey.clientID
-            add(missingClientID ? "identity-client-id" : "identity-modes", at: "spec.parameters.\(error.field)",
+            add(
+                missingClientID ? "identity-client-id" : "identity-modes", at: "spec.parameters.\(error.field)",
                 line: missingClientID ? nil : line(of: error.field, in: parameters), error.message,
                 fix: missingClientID
                     ? "set clientID to the client id of the managed identity bound to the cluster"
@@ -32,24 +34,29 @@ extension ClassRules {
         }
         if mode == .identityBinding {
             let refusal = IdentitySelection.identityBindingNotSupported
-            add("identity-binding", at: "spec.parameters.\(refusal.field)", line: line(of: refusal.field, in: parameters),
+            add(
+                "identity-binding", at: "spec.parameters.\(refusal.field)",
+                line: line(of: refusal.field, in: parameters),
                 refusal.message, fix: "use workload identity: remove useAzureTokenProxy and keep clientID")
         }
         if enabled.contains(ParameterKey.usePodIdentity) {
-            add("pod-identity-deprecated", .warning, at: "spec.parameters.usePodIdentity",
+            add(
+                "pod-identity-deprecated", .warning, at: "spec.parameters.usePodIdentity",
                 line: line(of: ParameterKey.usePodIdentity, in: parameters),
                 "usePodIdentity uses aad-pod-identity, which is deprecated and archived upstream",
                 fix: "move to workload identity: remove usePodIdentity, set clientID to the identity's client id and"
                     + " federate it with the pod's service account")
         }
         if enabled.contains(ParameterKey.useVMManagedIdentity) && !clientID.isEmpty && userAssigned.isEmpty {
-            add("identity-client-id", .warning, at: "spec.parameters.clientID",
+            add(
+                "identity-client-id", .warning, at: "spec.parameters.clientID",
                 line: line(of: ParameterKey.clientID, in: parameters),
                 "clientID is ignored with useVMManagedIdentity: the system-assigned identity is used",
                 fix: "to use a user-assigned identity, rename clientID to userAssignedIdentityID")
         }
         if !userAssigned.isEmpty && !enabled.contains(ParameterKey.useVMManagedIdentity) {
-            add("identity-client-id", .warning, at: "spec.parameters.userAssignedIdentityID",
+            add(
+                "identity-client-id", .warning, at: "spec.parameters.userAssignedIdentityID",
                 line: line(of: ParameterKey.userAssignedIdentityID, in: parameters),
                 "userAssignedIdentityID is only read with useVMManagedIdentity: \"true\"",
                 fix: "add useVMManagedIdentity: \"true\", or for workload identity use clientID instead")
@@ -58,7 +65,8 @@ extension ClassRules {
         // the user most likely meant workload identity and forgot clientID.
         if mode == .servicePrincipal {
             for volume in volumes where !volume.hasNodePublishSecretRef {
-                add("identity-missing", at: "spec.parameters.clientID", line: nil,
+                add(
+                    "identity-missing", at: "spec.parameters.clientID", line: nil,
                     "no identity is configured: without clientID, usePodIdentity, useVMManagedIdentity or"
                         + " useAzureTokenProxy the provider uses a service principal from nodePublishSecretRef, and"
                         + " the volume at \(volume.path) in \(volume.document.resource) (\(volume.document.file)) has none",

@@ -11,19 +11,23 @@ extension ClassRules {
         do throws(ParameterError) {
             list = try ObjectList.parse(attributes[ParameterKey.objects] ?? "")
         } catch {
-            add("objects", at: "spec.parameters.objects", line: objectsLine, error.message,
+            add(
+                "objects", at: "spec.parameters.objects", line: objectsLine, error.message,
                 fix: "write objects as a string: objects: | then array: with one \"- |\" entry per object"
                     + " (objectName and objectType at least)")
             return nil
         }
         for problem in list.problems {
-            let path = problem.objectIndex.map { "spec.parameters.objects[\($0)].\(problem.field)" }
+            let path =
+                problem.objectIndex.map { "spec.parameters.objects[\($0)].\(problem.field)" }
                 ?? "spec.parameters.objects"
-            add(problem.field == "objects" ? "objects" : "object-field", at: path, line: objectsLine,
+            add(
+                problem.field == "objects" ? "objects" : "object-field", at: path, line: objectsLine,
                 problem.description, fix: Self.objectFix(problem))
         }
         for conflict in list.conflicts {
-            add("duplicate-file", at: "spec.parameters.objects[\(conflict.objectIndex ?? 0)].\(conflict.field)",
+            add(
+                "duplicate-file", at: "spec.parameters.objects[\(conflict.objectIndex ?? 0)].\(conflict.field)",
                 line: objectsLine, conflict.description,
                 fix: "give one of the objects a distinct objectAlias")
         }
@@ -31,11 +35,13 @@ extension ClassRules {
             for key in raw.unknownKeys {
                 let known = ObjectField.allCases.map(\.rawValue)
                 let suggestion = Suggest.closest(to: key, in: known)
-                add("unknown-object-field", .warning, at: "spec.parameters.objects[\(raw.index)].\(key)",
+                add(
+                    "unknown-object-field", .warning, at: "spec.parameters.objects[\(raw.index)].\(key)",
                     line: objectsLine,
                     "objects[\(raw.index)]: field \(key) is not read by the provider"
                         + (suggestion.map { " (did you mean \($0)?)" } ?? ""),
-                    fix: suggestion.map { "rename it to \($0)" } ?? "remove it; known fields: \(known.joined(separator: ", "))")
+                    fix: suggestion.map { "rename it to \($0)" }
+                        ?? "remove it; known fields: \(known.joined(separator: ", "))")
             }
         }
         // What the driver can find by name: every valid object's files, plus the names of invalid ones (already
@@ -60,7 +66,8 @@ extension ClassRules {
         case "filePermission": return "write an octal mode in quotes, e.g. filePermission: \"0640\""
         case "objectVersionHistory": return "use a whole number, e.g. objectVersionHistory: 3"
         case "objectVersion": return "use the version id from Key Vault (32 hex characters) or leave it empty"
-        case "objectAlias": return "use a relative path without '..' or empty elements, e.g. objectAlias: app/db-password"
+        case "objectAlias":
+            return "use a relative path without '..' or empty elements, e.g. objectAlias: app/db-password"
         default: return "fix the entry as described"
         }
     }
@@ -72,14 +79,16 @@ extension ClassRules {
             let base = "spec.secretObjects[\(index)]"
             guard let mapping = entry.mapping else { continue }
             for field in ["secretName", "type"] where (mapping[field]?.plainString ?? "").isEmpty {
-                add("secret-objects", at: "\(base).\(field)", line: entry.line,
+                add(
+                    "secret-objects", at: "\(base).\(field)", line: entry.line,
                     "secretObjects[\(index)] has no \(field); the driver cannot create the Kubernetes Secret",
                     fix: field == "type" ? "set type, e.g. Opaque or kubernetes.io/tls" : "set secretName")
             }
             for (dataIndex, data) in (mapping["data"]?.sequence ?? []).enumerated() {
                 let objectName = data.mapping?["objectName"]?.plainString ?? ""
                 guard !produced.contains(objectName) else { continue }
-                add("secret-objects", at: "\(base).data[\(dataIndex)].objectName",
+                add(
+                    "secret-objects", at: "\(base).data[\(dataIndex)].objectName",
                     line: data.mapping?["objectName"]?.line ?? data.line,
                     "secretObjects refers to objectName \"\(objectName)\", which this class never writes",
                     fix: "use the objectAlias (or objectName when there is no alias) of an entry in objects: "

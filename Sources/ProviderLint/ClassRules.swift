@@ -1,5 +1,5 @@
-import Foundation
 import AzureCloud
+import Foundation
 import ProviderParameters
 import Yams
 
@@ -55,7 +55,8 @@ struct ClassRules {
 
     mutating func checkAPIVersion() {
         guard !Self.apiVersions.contains(document.apiVersion) else { return }
-        add("api-version", at: "apiVersion", line: line(of: "apiVersion", in: document.root),
+        add(
+            "api-version", at: "apiVersion", line: line(of: "apiVersion", in: document.root),
             "apiVersion \"\(document.apiVersion)\" is not served for SecretProviderClass",
             fix: "set apiVersion: \(Self.apiGroup)/v1")
     }
@@ -63,7 +64,8 @@ struct ClassRules {
     mutating func checkProvider(_ spec: Node.Mapping?) {
         let provider = spec?["provider"]?.plainString ?? ""
         guard provider != "azure" else { return }
-        add("provider", at: "spec.provider", line: spec?["provider"]?.line ?? document.root["spec"]?.line,
+        add(
+            "provider", at: "spec.provider", line: spec?["provider"]?.line ?? document.root["spec"]?.line,
             provider.isEmpty
                 ? "spec.provider is not set; the driver would look for no provider"
                 : "provider \"\(provider)\" is not \"azure\": the driver looks for a socket named after the provider"
@@ -73,7 +75,9 @@ struct ClassRules {
 
     mutating func parametersMapping(_ spec: Node.Mapping?) -> Node.Mapping? {
         guard let node = spec?["parameters"], let mapping = node.mapping else {
-            add("parameters-type", at: "spec.parameters", line: spec?["parameters"]?.line ?? document.root["spec"]?.line,
+            add(
+                "parameters-type", at: "spec.parameters",
+                line: spec?["parameters"]?.line ?? document.root["spec"]?.line,
                 "spec.parameters is missing or is not a mapping of strings",
                 fix: "add spec.parameters with at least keyvaultName, tenantID and objects")
             return nil
@@ -90,21 +94,27 @@ struct ClassRules {
             let path = "spec.parameters.\(key)"
             if !value.isKubernetesString {
                 if key == ParameterKey.objects, value.scalar == nil {
-                    add("parameters-type", at: path, line: keyNode.line,
+                    add(
+                        "parameters-type", at: path, line: keyNode.line,
                         "objects must be a string holding YAML, not YAML itself",
                         fix: "write objects: | and indent the array below it")
                 } else {
                     let shown = value.plainString.map { $0.isEmpty ? "an empty value" : "\($0)" } ?? "a list or mapping"
-                    add("parameters-type", at: path, line: keyNode.line,
+                    add(
+                        "parameters-type", at: path, line: keyNode.line,
                         "parameter \(key) is \(shown), not a string; Kubernetes rejects non-string parameters",
                         fix: "quote the value, e.g. \(key): \"\(value.plainString ?? "")\"")
                 }
             }
-            if let text = value.plainString { attributes[key] = value.isKubernetesString || !value.isPlainNull ? text : "" }
+            if let text = value.plainString {
+                attributes[key] = value.isKubernetesString || !value.isPlainNull ? text : ""
+            }
             if !ParameterKey.classParameters.contains(key) {
                 let suggestion = Suggest.closest(to: key, in: ParameterKey.classParameters)
-                add("unknown-parameter", .warning, at: path, line: keyNode.line,
-                    "parameter \(key) is not read by the provider" + (suggestion.map { " (did you mean \($0)?)" } ?? ""),
+                add(
+                    "unknown-parameter", .warning, at: path, line: keyNode.line,
+                    "parameter \(key) is not read by the provider"
+                        + (suggestion.map { " (did you mean \($0)?)" } ?? ""),
                     fix: suggestion.map { "rename it to \($0)" } ?? "remove it")
             }
         }

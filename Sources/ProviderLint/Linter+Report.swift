@@ -25,7 +25,8 @@ extension Linter {
             text += "    at \(finding.path) in \(finding.resource) (document \(finding.document))\n"
             text += "    fix: \(finding.fix)\n"
         }
-        text += "\(findings.count) problem\(findings.count == 1 ? "" : "s") (\(errors) error\(errors == 1 ? "" : "s"),"
+        text +=
+            "\(findings.count) problem\(findings.count == 1 ? "" : "s") (\(errors) error\(errors == 1 ? "" : "s"),"
             + " \(warnings) warning\(warnings == 1 ? "" : "s"))\n"
         return text
     }

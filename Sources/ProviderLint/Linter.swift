@@ -23,7 +23,8 @@ public enum Linter {
             if let missing = WorkloadRules.missingClass(volume, classes: classes) { findings.append(missing) }
         }
         for document in classes where ClassRules.concernsAzure(document) {
-            var rules = ClassRules(document: document, volumes: volumes.filter { WorkloadRules.references($0, document) })
+            var rules = ClassRules(
+                document: document, volumes: volumes.filter { WorkloadRules.references($0, document) })
             rules.run()
             findings += rules.findings
         }
@@ -31,11 +32,13 @@ public enum Linter {
         let ignored = Dictionary(
             documents.map { ("\($0.file)#\($0.index)", $0.ignoredRules) }, uniquingKeysWith: { first, _ in first })
         let fileOrder = Dictionary(files.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        return findings
+        return
+            findings
             .filter { ignored["\($0.file)#\($0.document)"]?.contains($0.rule) != true }
             .enumerated()
             .sorted { lhs, rhs in
-                let l = lhs.element, r = rhs.element
+                let l = lhs.element
+                let r = rhs.element
                 let lKey = [fileOrder[l.file] ?? 0, l.document, l.line ?? 0, lhs.offset]
                 let rKey = [fileOrder[r.file] ?? 0, r.document, r.line ?? 0, rhs.offset]
                 return lKey.lexicographicallyPrecedes(rKey)

@@ -25,11 +25,13 @@ enum ManifestReader {
                 guard let root = node.mapping, let kind = root["kind"]?.plainString else { continue }
                 let metadata = root["metadata"]?.mapping
                 let ignored = metadata?["annotations"]?.mapping?[ignoreAnnotation]?.plainString ?? ""
-                documents.append(ManifestDocument(
-                    file: file, index: index, root: root, kind: kind,
-                    apiVersion: root["apiVersion"]?.plainString ?? "", name: metadata?["name"]?.plainString ?? "",
-                    namespace: metadata?["namespace"]?.plainString,
-                    ignoredRules: Set(ignored.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })))
+                documents.append(
+                    ManifestDocument(
+                        file: file, index: index, root: root, kind: kind,
+                        apiVersion: root["apiVersion"]?.plainString ?? "", name: metadata?["name"]?.plainString ?? "",
+                        namespace: metadata?["namespace"]?.plainString,
+                        ignoredRules: Set(ignored.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                    ))
             }
             if let error = nodes.error { throw error }
         } catch {

@@ -32,30 +32,39 @@ enum WorkloadRules {
             let driver = csi["driver"]?.plainString ?? ""
             if driver != driverName {
                 guard driver.lowercased().contains("secrets-store") else { continue }
-                findings.append(document.finding(
-                    "csi-driver-name", .error, at: path + ".driver", line: csi["driver"]?.line,
-                    "CSI driver \"\(driver)\" does not exist; the Secrets Store CSI Driver is \"\(driverName)\""
-                        + " (secrets-store.csi.x-k8s.io is the API group of SecretProviderClass, not the driver)",
-                    fix: "set driver: \(driverName)"))
+                findings.append(
+                    document.finding(
+                        "csi-driver-name", .error, at: path + ".driver", line: csi["driver"]?.line,
+                        "CSI driver \"\(driver)\" does not exist; the Secrets Store CSI Driver is \"\(driverName)\""
+                            + " (secrets-store.csi.x-k8s.io is the API group of SecretProviderClass, not the driver)",
+                        fix: "set driver: \(driverName)"))
             }
             let readOnly = csi["readOnly"]
             if !(readOnly.map { !$0.isKubernetesString && $0.bool == true } ?? false) {
-                let written = readOnly?.plainString.map { " (found \(readOnly?.isKubernetesString == true ? "the string \"\($0)\"" : $0))" } ?? ""
-                findings.append(document.finding(
-                    "csi-read-only", .error, at: path + ".readOnly", line: readOnly?.line ?? volume.line,
-                    "the Secrets Store CSI Driver only mounts read-only volumes: readOnly must be true\(written)",
-                    fix: "add readOnly: true under csi"))
+                let written =
+                    readOnly?.plainString.map {
+                        " (found \(readOnly?.isKubernetesString == true ? "the string \"\($0)\"" : $0))"
+                    } ?? ""
+                findings.append(
+                    document.finding(
+                        "csi-read-only", .error, at: path + ".readOnly", line: readOnly?.line ?? volume.line,
+                        "the Secrets Store CSI Driver only mounts read-only volumes: readOnly must be true\(written)",
+                        fix: "add readOnly: true under csi"))
             }
             let className = csi["volumeAttributes"]?.mapping?["secretProviderClass"]?.plainString
             if className?.isEmpty ?? true {
-                findings.append(document.finding(
-                    "class-reference", .error, at: path + ".volumeAttributes.secretProviderClass", line: volume.line,
-                    "the volume does not name a SecretProviderClass",
-                    fix: "add volumeAttributes: {secretProviderClass: <name of the class>}"))
+                findings.append(
+                    document.finding(
+                        "class-reference", .error, at: path + ".volumeAttributes.secretProviderClass",
+                        line: volume.line,
+                        "the volume does not name a SecretProviderClass",
+                        fix: "add volumeAttributes: {secretProviderClass: <name of the class>}"))
             }
-            volumes.append(CSIVolume(
-                document: document, path: path, line: volume.line, className: className,
-                hasNodePublishSecretRef: csi["nodePublishSecretRef"]?.mapping?["name"]?.plainString?.isEmpty == false))
+            volumes.append(
+                CSIVolume(
+                    document: document, path: path, line: volume.line, className: className,
+                    hasNodePublishSecretRef: csi["nodePublishSecretRef"]?.mapping?["name"]?.plainString?.isEmpty
+                        == false))
         }
         return (volumes, findings)
     }
@@ -82,6 +91,7 @@ enum WorkloadRules {
                 + (volume.document.namespace.map { " for namespace \"\($0)\"" } ?? ""),
             fix: known.isEmpty
                 ? "lint the file that defines the class together with this one, or check the name"
-                : "check the name (classes found: \(known.joined(separator: ", "))) or lint the file that defines it too")
+                : "check the name (classes found: \(known.joined(separator: ", "))) or lint the file that defines it too"
+        )
     }
 }

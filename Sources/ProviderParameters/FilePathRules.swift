@@ -11,12 +11,14 @@ public enum FilePathRules {
         if path.hasPrefix("/") { return "file name must be a relative path, got \"\(path)\"" }
         for (offset, scalar) in path.unicodeScalars.enumerated() {
             if scalar.value < 0x20 || scalar.value == 0x7F {
-                return "file name \"\(path.debugDescription.dropFirst().dropLast())\" must not contain control characters"
+                return
+                    "file name \"\(path.debugDescription.dropFirst().dropLast())\" must not contain control characters"
             }
             // The Go provider's own check (v1.7+): zero-width and other format characters hide in copied YAML.
             if scalar.properties.generalCategory == .format && scalar != "\u{AD}" {
                 let code = String(scalar.value, radix: 16, uppercase: true)
-                return "field \(field) contains invisible format character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)) at position \(offset)"
+                return
+                    "field \(field) contains invisible format character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)) at position \(offset)"
             }
         }
         let elements = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -30,7 +32,8 @@ public enum FilePathRules {
             return "file name \"\(path)\" is not a clean path" + (clean.isEmpty ? "" : ", write \"\(clean)\"")
         }
         if let long = elements.first(where: { $0.utf8.count > maxElementBytes }) {
-            return "file name element \"\(long.prefix(32))...\" is \(long.utf8.count) bytes, more than \(maxElementBytes)"
+            return
+                "file name element \"\(long.prefix(32))...\" is \(long.utf8.count) bytes, more than \(maxElementBytes)"
         }
         if path.utf8.count > maxPathBytes {
             return "file name is \(path.utf8.count) bytes, more than \(maxPathBytes)"

@@ -9,15 +9,19 @@ extension KeyVaultObject {
         let name = raw[.objectName]
         var problems: [ParameterError] = []
         func problem(_ field: ObjectField, _ message: String) {
-            problems.append(ParameterError(
-                field: field.rawValue, objectIndex: raw.index, objectName: name.isEmpty ? nil : name, message: message))
+            problems.append(
+                ParameterError(
+                    field: field.rawValue, objectIndex: raw.index, objectName: name.isEmpty ? nil : name,
+                    message: message))
         }
 
         if name.isEmpty {
             problem(.objectName, "objectName is not set")
         } else if !isKeyVaultName(name) {
-            problem(.objectName, "objectName \"\(name)\" is not valid: Key Vault object names are 1 to 127 characters"
-                + " of 0-9, a-z, A-Z and -")
+            problem(
+                .objectName,
+                "objectName \"\(name)\" is not valid: Key Vault object names are 1 to 127 characters"
+                    + " of 0-9, a-z, A-Z and -")
         }
 
         let typeText = raw[.objectType]
@@ -25,14 +29,18 @@ extension KeyVaultObject {
         if typeText.isEmpty {
             problem(.objectType, "objectType is not set, accepted values are \(acceptedTypes)")
         } else if type == nil {
-            problem(.objectType, "objectType \"\(typeText)\" is not valid, accepted values are \(acceptedTypes)"
-                + (suggestedType(for: typeText).map { " (did you mean \"\($0.rawValue)\"?)" } ?? ""))
+            problem(
+                .objectType,
+                "objectType \"\(typeText)\" is not valid, accepted values are \(acceptedTypes)"
+                    + (suggestedType(for: typeText).map { " (did you mean \"\($0.rawValue)\"?)" } ?? ""))
         }
 
         let version = raw[.objectVersion]
         if version.count > 64 || !version.unicodeScalars.allSatisfy(isASCIIAlphanumeric) {
-            problem(.objectVersion, "objectVersion \"\(version)\" is not valid: Key Vault versions are letters and"
-                + " digits (32 hexadecimal characters), or empty for the latest")
+            problem(
+                .objectVersion,
+                "objectVersion \"\(version)\" is not valid: Key Vault versions are letters and"
+                    + " digits (32 hexadecimal characters), or empty for the latest")
         }
 
         var history = 0
@@ -41,8 +49,10 @@ extension KeyVaultObject {
             if let value = Int(historyText), value >= 0, value <= RequestLimits.objectVersionHistory {
                 history = value
             } else {
-                problem(.objectVersionHistory, "objectVersionHistory \"\(historyText)\" is not valid: must be a whole"
-                    + " number from 0 to \(RequestLimits.objectVersionHistory) (0 or 1 = a single file)")
+                problem(
+                    .objectVersionHistory,
+                    "objectVersionHistory \"\(historyText)\" is not valid: must be a whole"
+                        + " number from 0 to \(RequestLimits.objectVersionHistory) (0 or 1 = a single file)")
             }
         }
 
@@ -53,8 +63,10 @@ extension KeyVaultObject {
             if let parsed = ObjectFormat(rawValue: formatText.lowercased()) {
                 format = parsed
                 if parsed == .pfx, let type, type != .secret {
-                    problem(.objectFormat, "PFX format only supported for objectType: secret"
-                        + " (a \(type.rawValue) is always written as PEM)")
+                    problem(
+                        .objectFormat,
+                        "PFX format only supported for objectType: secret"
+                            + " (a \(type.rawValue) is always written as PEM)")
                 }
             } else {
                 problem(.objectFormat, "invalid objectFormat: \(formatText), should be PEM or PFX")
@@ -79,8 +91,10 @@ extension KeyVaultObject {
             if let parsed = parseOctalPermission(permissionText) {
                 permission = parsed
             } else {
-                problem(.filePermission, "file permission must be a valid octal number from 0000 to 0777,"
-                    + " got \"\(permissionText)\" (quote it: filePermission: \"0640\")")
+                problem(
+                    .filePermission,
+                    "file permission must be a valid octal number from 0000 to 0777,"
+                        + " got \"\(permissionText)\" (quote it: filePermission: \"0640\")")
             }
         }
 
@@ -97,9 +111,11 @@ extension KeyVaultObject {
         }
 
         guard problems.isEmpty, let type else { return (nil, problems) }
-        return (KeyVaultObject(
-            index: raw.index, name: name, alias: alias, type: type, version: version, versionHistory: history,
-            format: format, encoding: encoding, filePermission: permission), [])
+        return (
+            KeyVaultObject(
+                index: raw.index, name: name, alias: alias, type: type, version: version, versionHistory: history,
+                format: format, encoding: encoding, filePermission: permission), []
+        )
     }
 
     /// `secrets` -> `secret`, `certificate` -> `cert`, `Secret` -> `secret`: the usual slips.

@@ -26,9 +26,10 @@ public struct ObjectList: Sendable {
         }
         let files = objects.reduce(0) { $0 + max(1, $1.versionHistory) }
         if files > RequestLimits.files {
-            problems.append(ParameterError(
-                field: "objects",
-                message: "objects would produce \(files) files, more than the limit of \(RequestLimits.files)"))
+            problems.append(
+                ParameterError(
+                    field: "objects",
+                    message: "objects would produce \(files) files, more than the limit of \(RequestLimits.files)"))
         }
         return ObjectList(raw: raw, objects: objects, problems: problems, conflicts: conflicts(objects))
     }
@@ -42,7 +43,8 @@ public struct ObjectList: Sendable {
             return ParameterError(
                 field: object.alias == nil ? "objectName" : "objectAlias", objectIndex: object.index,
                 objectName: object.name,
-                message: "file path \"\(object.fileName)\" conflicts with \"\(other.fileName)\" of objects[\(other.index)]"
+                message:
+                    "file path \"\(object.fileName)\" conflicts with \"\(other.fileName)\" of objects[\(other.index)]"
                     + " (objectName \"\(other.name)\"): two objects cannot write the same file or a file inside"
                     + " another's path; set a distinct objectAlias")
         }

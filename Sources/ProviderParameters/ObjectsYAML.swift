@@ -20,7 +20,8 @@ enum ObjectsYAML {
         guard let top = root.mapping else {
             throw ParameterError(
                 field: "objects",
-                message: "failed to yaml unmarshal objects, error: objects must be a YAML mapping with an \"array\" list")
+                message:
+                    "failed to yaml unmarshal objects, error: objects must be a YAML mapping with an \"array\" list")
         }
         guard let arrayNode = top["array"], !arrayNode.isPlainNull else {
             throw ParameterError(field: "objects", message: "objects array is empty")

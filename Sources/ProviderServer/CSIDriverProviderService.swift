@@ -44,7 +44,9 @@ struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleServiceProtoco
             message.contents = .init(file.contents)
             return message
         }
-        logger.info("mount succeeded", metadata: ["files": "\(result.files.count)", "objects": "\(result.objectVersions.count)"])
+        logger.info(
+            "mount succeeded",
+            metadata: ["files": "\(result.files.count)", "objects": "\(result.objectVersions.count)"])
         return response
     }
 }

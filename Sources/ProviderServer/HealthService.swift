@@ -7,7 +7,9 @@ struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
     /// The names Check answers for: the whole server ("") and the provider service.
     static let knownServices: Set<String> = ["", "v1alpha1.CSIDriverProvider"]
 
-    func check(request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext) async throws -> Grpc_Health_V1_HealthCheckResponse {
+    func check(request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext) async throws
+        -> Grpc_Health_V1_HealthCheckResponse
+    {
         guard Self.knownServices.contains(request.service) else {
             throw RPCError(code: .notFound, message: "unknown service \"\(request.service)\"")
         }
@@ -16,7 +18,9 @@ struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
         return response
     }
 
-    func list(request: Grpc_Health_V1_HealthListRequest, context: ServerContext) async throws -> Grpc_Health_V1_HealthListResponse {
+    func list(request: Grpc_Health_V1_HealthListRequest, context: ServerContext) async throws
+        -> Grpc_Health_V1_HealthListResponse
+    {
         var response = Grpc_Health_V1_HealthListResponse()
         for name in Self.knownServices {
             var status = Grpc_Health_V1_HealthCheckResponse()

@@ -28,7 +28,8 @@ public final class HealthzServer: Sendable {
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                        wrappingChannelSynchronously: channel)
                 }
             }
         self.port = channel.channel.localAddress?.port ?? port
@@ -96,7 +97,8 @@ public final class HealthzServer: Sendable {
                         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
                         headers.add(name: "Content-Length", value: "\(body.utf8.count)")
                         headers.add(name: "Connection", value: "close")
-                        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
+                        try await outbound.write(
+                            .head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
                         if method != .HEAD {
                             try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body))))
                         }

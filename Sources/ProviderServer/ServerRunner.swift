@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
 import MountPipeline
 import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs the provider until SIGTERM or SIGINT: the gRPC services on the Unix socket and `/healthz`.
 public enum ServerRunner {
@@ -31,7 +32,8 @@ public enum ServerRunner {
 
         var group = ServiceGroupConfiguration(
             services: [
-                .init(service: GRPCServerService(server: grpcServer, socketPath: settings.endpoint.path, logger: logger)),
+                .init(
+                    service: GRPCServerService(server: grpcServer, socketPath: settings.endpoint.path, logger: logger)),
                 .init(service: HealthzService(server: healthz)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

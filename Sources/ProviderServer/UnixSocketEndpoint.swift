@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The `--endpoint` socket: `unix:///var/run/secrets-store-csi-providers/azure.sock`.
 public struct UnixSocketEndpoint: Sendable, Equatable {
@@ -15,14 +16,16 @@ public struct UnixSocketEndpoint: Sendable, Equatable {
     public init(parsing endpoint: String) throws(EndpointError) {
         let prefix = "unix://"
         guard endpoint.lowercased().hasPrefix(prefix) else {
-            throw EndpointError("invalid endpoint \"\(endpoint)\": expected unix://<path>, e.g. unix:///provider/azure.sock")
+            throw EndpointError(
+                "invalid endpoint \"\(endpoint)\": expected unix://<path>, e.g. unix:///provider/azure.sock")
         }
         let path = String(endpoint.dropFirst(prefix.count))
         guard !path.isEmpty else {
             throw EndpointError("invalid endpoint \"\(endpoint)\": the socket path is empty")
         }
         guard path.utf8.count <= Self.maximumPathBytes else {
-            throw EndpointError("invalid endpoint \"\(endpoint)\": a unix socket path may have at most \(Self.maximumPathBytes) bytes")
+            throw EndpointError(
+                "invalid endpoint \"\(endpoint)\": a unix socket path may have at most \(Self.maximumPathBytes) bytes")
         }
         self.path = path
     }
@@ -36,8 +39,10 @@ public struct UnixSocketEndpoint: Sendable, Equatable {
         let directory = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         let directoryPath = directory.isEmpty ? "." : directory
-        guard FileManager.default.fileExists(atPath: directoryPath, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw EndpointError("socket directory \(directoryPath) does not exist: create it or mount the providers directory there")
+        guard FileManager.default.fileExists(atPath: directoryPath, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw EndpointError(
+                "socket directory \(directoryPath) does not exist: create it or mount the providers directory there")
         }
         var status = stat()
         guard lstat(path, &status) == 0 else {
@@ -58,9 +63,9 @@ public struct UnixSocketEndpoint: Sendable, Equatable {
     /// Whether something accepts connections on the socket at `path`.
     static func isAnswering(path: String) -> Bool {
         #if canImport(Glibc)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+            let fd = socket(AF_UNIX, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { return false }
         defer { close(fd) }

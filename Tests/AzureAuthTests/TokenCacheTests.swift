@@ -1,8 +1,9 @@
-@testable import AzureAuth
 import AzureCloud
 import Foundation
 import TestSupport
 import Testing
+
+@testable import AzureAuth
 
 @Suite struct TokenCacheTests {
     let scope = "https://vault.azure.net/.default"
@@ -11,7 +12,9 @@ import Testing
         let cache = TokenCache()
         let credential = CountingCredential(delay: .milliseconds(100))
         let tokens = try await withThrowingTaskGroup(of: String.self) { group in
-            for _ in 0..<50 { group.addTask { try await cache.token(for: credential, scope: scope, deadline: farDeadline).token } }
+            for _ in 0..<50 {
+                group.addTask { try await cache.token(for: credential, scope: scope, deadline: farDeadline).token }
+            }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(credential.fetches == 1)
@@ -27,7 +30,10 @@ import Testing
         let failures = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<10 {
                 group.addTask {
-                    do throws(AuthError) { _ = try await cache.token(for: credential, scope: scope, deadline: farDeadline); return false } catch { return error == failure }
+                    do throws(AuthError) {
+                        _ = try await cache.token(for: credential, scope: scope, deadline: farDeadline)
+                        return false
+                    } catch { return error == failure }
                 }
             }
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -45,8 +51,11 @@ import Testing
         let patient = Task { try await cache.token(for: credential, scope: scope, deadline: farDeadline) }
         try await Task.sleep(for: .milliseconds(10))
         let started = ContinuousClock.now
-        await #expect(throws: AuthError.self) { try await cache.token(for: credential, scope: scope, deadline: .now + .milliseconds(200)) }
-        #expect(ContinuousClock.now - started < .seconds(10))  // far less than the 30 s flight, even on a loaded machine
+        await #expect(throws: AuthError.self) {
+            try await cache.token(for: credential, scope: scope, deadline: .now + .milliseconds(200))
+        }
+        // Far less than the 30 s flight, even on a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(10))
         patient.cancel()
     }
 
@@ -58,7 +67,8 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))
         waiter.cancel()
         await #expect(throws: AuthError.self) { try await waiter.value }
-        #expect(ContinuousClock.now - started < .seconds(10))  // far less than the 30 s flight, even on a loaded machine
+        // Far less than the 30 s flight, even on a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     /// A mount about to time out starts the request; a mount with a fresh deadline joins it and still gets
@@ -106,10 +116,13 @@ import Testing
         let good = CountingCredential(name: "same", lifetime: 3600, now: { clock.now })
         _ = try await cache.token(for: good, scope: scope, deadline: farDeadline)
         clock.advance(3400)
-        let failing = CountingCredential(name: "same", failure: AuthError(kind: .transport, mode: .servicePrincipal, description: "down"))
+        let failing = CountingCredential(
+            name: "same", failure: AuthError(kind: .transport, mode: .servicePrincipal, description: "down"))
         #expect(try await cache.token(for: failing, scope: scope, deadline: farDeadline).token == "token-1")
         clock.advance(180)
-        await #expect(throws: AuthError.self) { try await cache.token(for: failing, scope: scope, deadline: farDeadline) }
+        await #expect(throws: AuthError.self) {
+            try await cache.token(for: failing, scope: scope, deadline: farDeadline)
+        }
     }
 
     @Test func evictForcesANewRequest() async throws {
@@ -137,7 +150,9 @@ import Testing
 
     @Test func capacityEvictsTheLeastRecentlyUsed() async throws {
         let cache = TokenCache(capacity: 2)
-        let a = CountingCredential(name: "a"), b = CountingCredential(name: "b"), c = CountingCredential(name: "c")
+        let a = CountingCredential(name: "a")
+        let b = CountingCredential(name: "b")
+        let c = CountingCredential(name: "c")
         _ = try await cache.token(for: a, scope: scope, deadline: farDeadline)
         _ = try await cache.token(for: b, scope: scope, deadline: farDeadline)
         _ = try await cache.token(for: a, scope: scope, deadline: farDeadline)  // a is now more recent than b
@@ -163,9 +178,15 @@ import Testing
 
     @Test func differentServiceAccountTokensNeverShare() async throws {
         try await withTestClient { http in
-            let a = try WorkloadIdentityCredential(environment: environment, tenantID: "t", clientID: "c", serviceAccountToken: fakeJWT(exp: 1, subject: "a"), http: http)
-            let b = try WorkloadIdentityCredential(environment: environment, tenantID: "t", clientID: "c", serviceAccountToken: fakeJWT(exp: 1, subject: "b"), http: http)
-            let a2 = try WorkloadIdentityCredential(environment: environment, tenantID: "t", clientID: "c", serviceAccountToken: fakeJWT(exp: 1, subject: "a"), http: http)
+            let a = try WorkloadIdentityCredential(
+                environment: environment, tenantID: "t", clientID: "c",
+                serviceAccountToken: fakeJWT(exp: 1, subject: "a"), http: http)
+            let b = try WorkloadIdentityCredential(
+                environment: environment, tenantID: "t", clientID: "c",
+                serviceAccountToken: fakeJWT(exp: 1, subject: "b"), http: http)
+            let a2 = try WorkloadIdentityCredential(
+                environment: environment, tenantID: "t", clientID: "c",
+                serviceAccountToken: fakeJWT(exp: 1, subject: "a"), http: http)
             #expect(a.identity != b.identity)
             #expect(a.identity == a2.identity)
         }
@@ -173,8 +194,10 @@ import Testing
 
     @Test func aChangedClientSecretIsANewIdentity() async throws {
         try await withTestClient { http in
-            let old = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c", clientSecret: "old-secret", http: http)
-            let new = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c", clientSecret: "new-secret", http: http)
+            let old = try ServicePrincipalCredential(
+                environment: environment, tenantID: "t", clientID: "c", clientSecret: "old-secret", http: http)
+            let new = try ServicePrincipalCredential(
+                environment: environment, tenantID: "t", clientID: "c", clientSecret: "new-secret", http: http)
             #expect(old.identity != new.identity)
             #expect(!old.identity.description.contains("old-secret"))
             #expect(!old.identity.materialDigest.contains("old-secret"))
@@ -183,11 +206,19 @@ import Testing
 
     @Test func everyCallerAttributeIsPartOfTheKey() async throws {
         try await withTestClient { http in
-            let base = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c", clientSecret: "s", http: http).identity
-            let otherTenant = try ServicePrincipalCredential(environment: environment, tenantID: "t2", clientID: "c", clientSecret: "s", http: http).identity
-            let otherClient = try ServicePrincipalCredential(environment: environment, tenantID: "t", clientID: "c2", clientSecret: "s", http: http).identity
+            let base = try ServicePrincipalCredential(
+                environment: environment, tenantID: "t", clientID: "c", clientSecret: "s", http: http
+            ).identity
+            let otherTenant = try ServicePrincipalCredential(
+                environment: environment, tenantID: "t2", clientID: "c", clientSecret: "s", http: http
+            ).identity
+            let otherClient = try ServicePrincipalCredential(
+                environment: environment, tenantID: "t", clientID: "c2", clientSecret: "s", http: http
+            ).identity
             let otherCloud = try ServicePrincipalCredential(
-                environment: CloudName.azureChinaCloud.builtInEnvironment!, tenantID: "t", clientID: "c", clientSecret: "s", http: http).identity
+                environment: CloudName.azureChinaCloud.builtInEnvironment!, tenantID: "t", clientID: "c",
+                clientSecret: "s", http: http
+            ).identity
             #expect(Set([base, otherTenant, otherClient, otherCloud]).count == 4)
             let podA = try PodIdentityCredential(podName: "ab", podNamespace: "c", http: http).identity
             let podB = try PodIdentityCredential(podName: "a", podNamespace: "bc", http: http).identity
@@ -201,9 +232,12 @@ import Testing
     @Test func invalidTenantsAreRefused() async throws {
         try await withTestClient { http in
             #expect(throws: AuthError.self) {
-                try ServicePrincipalCredential(environment: environment, tenantID: "evil.com/x?", clientID: "c", clientSecret: "s", http: http)
+                try ServicePrincipalCredential(
+                    environment: environment, tenantID: "evil.com/x?", clientID: "c", clientSecret: "s", http: http)
             }
-            #expect(throws: AuthError.self) { try PodIdentityCredential(podName: "a\r\nx: y", podNamespace: "n", http: http) }
+            #expect(throws: AuthError.self) {
+                try PodIdentityCredential(podName: "a\r\nx: y", podNamespace: "n", http: http)
+            }
         }
     }
 

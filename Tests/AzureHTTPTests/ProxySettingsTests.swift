@@ -1,10 +1,13 @@
-@testable import AzureHTTP
 import TestSupport
 import Testing
 
+@testable import AzureHTTP
+
 @Suite struct ProxySettingsTests {
     @Test func upperCaseWinsAndSchemeDefaultsToHTTP() throws {
-        let settings = try ProxySettings(environment: ["HTTPS_PROXY": "proxy.corp:3128", "https_proxy": "http://other:1", "http_proxy": "http://plain.corp"])
+        let settings = try ProxySettings(environment: [
+            "HTTPS_PROXY": "proxy.corp:3128", "https_proxy": "http://other:1", "http_proxy": "http://plain.corp",
+        ])
         #expect(settings.httpsProxy == ProxyEndpoint(kind: .http, host: "proxy.corp", port: 3128))
         #expect(settings.httpProxy == ProxyEndpoint(kind: .http, host: "plain.corp", port: 80))
     }
@@ -24,7 +27,9 @@ import Testing
     }
 
     @Test func unsupportedSchemesAreRejectedWithoutEchoingTheValue() {
-        #expect(throws: HTTPClientConfigurationError.self) { try ProxySettings(environment: ["HTTPS_PROXY": "https://u:secretpw@proxy:443"]) }
+        #expect(throws: HTTPClientConfigurationError.self) {
+            try ProxySettings(environment: ["HTTPS_PROXY": "https://u:secretpw@proxy:443"])
+        }
         do {
             _ = try ProxySettings(environment: ["HTTP_PROXY": "ftp://u:secretpw@proxy"])
             Issue.record("expected an error")
@@ -71,7 +76,9 @@ import Testing
     }
 
     @Test func noProxyAppliesPerDestination() throws {
-        let settings = try ProxySettings(environment: ["https_proxy": "http://p:3128", "http_proxy": "http://p:3128", "no_proxy": "169.254.169.254,.internal"])
+        let settings = try ProxySettings(environment: [
+            "https_proxy": "http://p:3128", "http_proxy": "http://p:3128", "no_proxy": "169.254.169.254,.internal",
+        ])
         #expect(settings.proxy(scheme: "http", host: "169.254.169.254", port: 80) == nil)
         #expect(settings.proxy(scheme: "https", host: "login.microsoftonline.com", port: 443)?.port == 3128)
         #expect(settings.proxy(scheme: "https", host: "x.internal", port: 443) == nil)

@@ -1,7 +1,8 @@
-@testable import AzureHTTP
 import Foundation
 import TestSupport
 import Testing
+
+@testable import AzureHTTP
 
 @Suite struct RetryAfterTests {
     let now = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
@@ -37,9 +38,14 @@ import Testing
     }
 
     @Test func exponentialCapsWithFullJitter() {
-        let policy = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .seconds(1), retryableStatuses: [503])
+        let policy = RetryPolicy(
+            maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .seconds(1), retryableStatuses: [503])
         let caps = (1...6).map { policy.delay(beforeRetry: $0, retryAfter: nil, random: { $0 }) }
-        #expect(caps == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        #expect(
+            caps == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1),
+                .seconds(1),
+            ])
         for retry in 1...8 {
             for _ in 0..<50 {
                 let delay = policy.delay(beforeRetry: retry, retryAfter: nil)
@@ -53,8 +59,12 @@ import Testing
     @Test func imdsRetriesOutlastA410OnAverage() {
         let policy = RetryPolicy.imds
         let retries = 1..<policy.maxAttempts
-        let expected = retries.reduce(Duration.zero) { $0 + policy.delay(beforeRetry: $1, retryAfter: nil, random: { $0 / 2 }) }
-        let longest = retries.reduce(Duration.zero) { $0 + policy.delay(beforeRetry: $1, retryAfter: nil, random: { $0 }) }
+        let expected = retries.reduce(Duration.zero) {
+            $0 + policy.delay(beforeRetry: $1, retryAfter: nil, random: { $0 / 2 })
+        }
+        let longest = retries.reduce(Duration.zero) {
+            $0 + policy.delay(beforeRetry: $1, retryAfter: nil, random: { $0 })
+        }
         #expect(expected > .seconds(70))
         #expect(longest <= .seconds(150))
     }
@@ -95,7 +105,9 @@ import Testing
     }
 
     @Test func missingCertFileIsIgnoredWithAWarning() {
-        let plan = TrustRoots.plan(environment: ["SSL_CERT_FILE": "/nope"], extraBundle: nil, isFile: { _ in false }, isDirectory: { _ in false })
+        let plan = TrustRoots.plan(
+            environment: ["SSL_CERT_FILE": "/nope"], extraBundle: nil, isFile: { _ in false },
+            isDirectory: { _ in false })
         #expect(plan.primary == .none)
         #expect(plan.warnings.count == 1)
     }
@@ -111,7 +123,8 @@ import Testing
     @Test func tokensAreScrubbed() {
         let jwt = fakeJWT(exp: 1)
         let secret = "abc8Q~0123456789012345678901234567890123456"
-        let text = Redaction.scrub(#"{"access_token":"\#(jwt)","note":"\#(secret)"} not found: name/0123456789abcdef0123456789abcdef"#)
+        let text = Redaction.scrub(
+            #"{"access_token":"\#(jwt)","note":"\#(secret)"} not found: name/0123456789abcdef0123456789abcdef"#)
         #expect(!text.contains(jwt))
         #expect(!text.contains(secret))
         #expect(text.contains("name/0123456789abcdef0123456789abcdef"))
@@ -132,7 +145,9 @@ import Testing
 
 @Suite struct CallerIdentityRedactionTests {
     @Test func keyVaultCallerIdsStayReadableButLongCredentialsDoNot() {
-        let text = Redaction.scrub("caller 'appid=5f1c8a2e-7d3b-4e6f-9a1c-2b3d4e5f6a7b;oid=6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d' secret=Q8x.0123456789abcdefghij0123456789abcdefghij")
+        let text = Redaction.scrub(
+            "caller 'appid=5f1c8a2e-7d3b-4e6f-9a1c-2b3d4e5f6a7b;oid=6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d' secret=Q8x.0123456789abcdefghij0123456789abcdefghij"
+        )
         #expect(text.contains("appid=5f1c8a2e-7d3b-4e6f-9a1c-2b3d4e5f6a7b"))
         #expect(text.contains("oid=6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"))
         #expect(!text.contains("0123456789abcdefghij0123456789"))

@@ -17,14 +17,22 @@ struct TestPKI {
     static func make(host: String) throws -> TestPKI {
         let pki = TestPKI(directory: NSTemporaryDirectory() + "pki-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: pki.directory, withIntermediateDirectories: true)
-        try "subjectAltName=DNS:\(host)\nextendedKeyUsage=serverAuth\n".write(toFile: pki.directory + "/ext.cnf", atomically: true, encoding: .utf8)
-        try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", pki.directory + "/ca.key",
-                     "-out", pki.caPath, "-days", "1", "-subj", "/CN=Test CA",
-                     "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"])
-        try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", pki.keyPath,
-                     "-out", pki.directory + "/leaf.csr", "-subj", "/CN=\(host)"])
-        try openssl(["x509", "-req", "-in", pki.directory + "/leaf.csr", "-CA", pki.caPath, "-CAkey", pki.directory + "/ca.key",
-                     "-CAcreateserial", "-out", pki.leafPath, "-days", "1", "-extfile", pki.directory + "/ext.cnf"])
+        try "subjectAltName=DNS:\(host)\nextendedKeyUsage=serverAuth\n".write(
+            toFile: pki.directory + "/ext.cnf", atomically: true, encoding: .utf8)
+        try openssl([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+            pki.directory + "/ca.key",
+            "-out", pki.caPath, "-days", "1", "-subj", "/CN=Test CA",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
+        ])
+        try openssl([
+            "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", pki.keyPath,
+            "-out", pki.directory + "/leaf.csr", "-subj", "/CN=\(host)",
+        ])
+        try openssl([
+            "x509", "-req", "-in", pki.directory + "/leaf.csr", "-CA", pki.caPath, "-CAkey", pki.directory + "/ca.key",
+            "-CAcreateserial", "-out", pki.leafPath, "-days", "1", "-extfile", pki.directory + "/ext.cnf",
+        ])
         return pki
     }
 
@@ -54,7 +62,8 @@ struct TestPKI {
 
     func withTLSServer(_ body: (ScriptedServer, TestPKI) async throws -> Void) async throws {
         let pki = try TestPKI.make(host: Self.host)
-        let server = try await ScriptedServer.start([{ _, _ in .respond(status: 200, body: "secure") }], tls: try pki.serverContext())
+        let server = try await ScriptedServer.start(
+            [{ _, _ in .respond(status: 200, body: "secure") }], tls: try pki.serverContext())
         do {
             try await body(server, pki)
         } catch {
@@ -67,7 +76,8 @@ struct TestPKI {
     }
 
     func client(extraCA: String?, environment: [String: String] = [:]) throws -> AzureHTTPClient {
-        var settings = HTTPClientSettings(userAgent: "t", extraCABundlePath: extraCA, environment: environment, requestTimeout: .seconds(5))
+        var settings = HTTPClientSettings(
+            userAgent: "t", extraCABundlePath: extraCA, environment: environment, requestTimeout: .seconds(5))
         settings.dnsOverride = [Self.host: "127.0.0.1"]
         return try AzureHTTPClient(settings: settings, logger: Logger(label: "t"))
     }
@@ -75,7 +85,8 @@ struct TestPKI {
     @Test func anExtraCABundleIsTrustedBesideTheSystemRoots() async throws {
         try await withTLSServer { server, pki in
             let http = try client(extraCA: pki.caPath)
-            let response = try? await http.send(AzureHTTPRequest(url: "https://\(Self.host):\(server.port)/"), deadline: farDeadline)
+            let response = try? await http.send(
+                AzureHTTPRequest(url: "https://\(Self.host):\(server.port)/"), deadline: farDeadline)
             try await http.shutdown()
             #expect(response?.status == 200 && response?.body == Array("secure".utf8))
         }
@@ -84,7 +95,8 @@ struct TestPKI {
     @Test func sslCertFileIsHonoured() async throws {
         try await withTLSServer { server, pki in
             let http = try client(extraCA: nil, environment: ["SSL_CERT_FILE": pki.caPath])
-            let response = try? await http.send(AzureHTTPRequest(url: "https://\(Self.host):\(server.port)/"), deadline: farDeadline)
+            let response = try? await http.send(
+                AzureHTTPRequest(url: "https://\(Self.host):\(server.port)/"), deadline: farDeadline)
             try await http.shutdown()
             #expect(response?.status == 200)
         }
@@ -96,7 +108,8 @@ struct TestPKI {
             let started = ContinuousClock.now
             var failure: AzureHTTPError?
             do throws(AzureHTTPError) {
-                _ = try await http.send(AzureHTTPRequest(url: "https://\(Self.host):\(server.port)/"), deadline: .now + .seconds(20))
+                _ = try await http.send(
+                    AzureHTTPRequest(url: "https://\(Self.host):\(server.port)/"), deadline: .now + .seconds(20))
             } catch {
                 failure = error
             }

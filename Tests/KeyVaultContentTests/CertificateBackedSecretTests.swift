@@ -1,6 +1,7 @@
-@testable import KeyVaultContent
 import ProviderParameters
 import Testing
+
+@testable import KeyVaultContent
 
 /// Certificate-backed secrets: content types, objectFormat pfx, the .crt/.key split.
 @Suite struct CertificateBackedSecretTests {
@@ -9,15 +10,18 @@ import Testing
     let pemSecret: String
 
     init() throws {
-        let vector = try #require(try Fixtures.json("conformance/certsecret-legacy-pfx-chain/vector.json") as? [String: Any])
+        let vector = try #require(
+            try Fixtures.json("conformance/certsecret-legacy-pfx-chain/vector.json") as? [String: Any])
         let answer = try #require((vector["key_vault"] as? [[String: Any]])?.first?["response"] as? [String: Any])
         legacyPFX = try #require(answer["value"] as? String)
         legacyPEM = try Fixtures.bytes("conformance/certsecret-legacy-pfx-chain/expected/chain-cert")
         pemSecret = try Fixtures.text("conformance/certsecret-pem-scrambled/expected/chain-cert-pem")
     }
 
-    func files(_ value: String, _ contentType: String?, format: ObjectFormat = .pem, encoding: ObjectEncoding = .utf8,
-               split: Bool = false, chain: Bool = true) throws(ContentError) -> [ConvertedFile] {
+    func files(
+        _ value: String, _ contentType: String?, format: ObjectFormat = .pem, encoding: ObjectEncoding = .utf8,
+        split: Bool = false, chain: Bool = true
+    ) throws(ContentError) -> [ConvertedFile] {
         try ContentConversion.secretFiles(
             value: value, contentType: contentType, isCertificateBacked: true, format: format, encoding: encoding,
             settings: ContentSettings(constructPEMChain: chain, writeCertAndKeyInSeparateFiles: split)
@@ -46,14 +50,20 @@ import Testing
 
     @Test func pfxFormatKeepsTheBase64TextAndSplitsIntoEmptyFiles() throws {
         let text = try files(legacyPFX, "application/x-pkcs12", format: .pfx, split: true)
-        #expect(text == [ConvertedFile(suffix: ".crt", contents: []), ConvertedFile(suffix: ".key", contents: []),
-                         ConvertedFile(suffix: "", contents: Array(legacyPFX.utf8))])
+        #expect(
+            text == [
+                ConvertedFile(suffix: ".crt", contents: []), ConvertedFile(suffix: ".key", contents: []),
+                ConvertedFile(suffix: "", contents: Array(legacyPFX.utf8)),
+            ])
         let binary = try files(legacyPFX, "application/x-pkcs12", format: .pfx, encoding: .base64)
-        #expect(binary.last?.contents == (try Fixtures.bytes("conformance/certsecret-pfx-format-base64/expected/chain-cert")))
+        #expect(
+            binary.last?.contents
+                == (try Fixtures.bytes("conformance/certsecret-pfx-format-base64/expected/chain-cert")))
     }
 
     @Test func withoutChainConstructionTheBagOrderIsKept() throws {
-        let text = String(decoding: try files(legacyPFX, "application/x-pkcs12", chain: false)[0].contents, as: UTF8.self)
+        let text = String(
+            decoding: try files(legacyPFX, "application/x-pkcs12", chain: false)[0].contents, as: UTF8.self)
         // The vector's PFX stores leaf, root, intermediate.
         let blocks = PEMBlock.decodeAll(Array(text.utf8)).filter { $0.type == PEMBlock.certificateType }
         let ordered = PEMBlock.decodeAll(legacyPEM).filter { $0.type == PEMBlock.certificateType }
@@ -62,7 +72,9 @@ import Testing
 
     @Test func encodingAppliesToEveryFile() {
         // Go decodes each file with objectEncoding too: PEM text is not base64.
-        #expect(throws: ContentError.self) { try files(pemSecret, "application/x-pem-file", encoding: .base64, split: true) }
+        #expect(throws: ContentError.self) {
+            try files(pemSecret, "application/x-pem-file", encoding: .base64, split: true)
+        }
     }
 
     @Test(arguments: ["application/octet-stream", "text/plain", "APPLICATION/X-PKCS12", ""])
@@ -107,7 +119,8 @@ import Testing
 /// Damaged PFX files must give an error (or, rarely, still decode), never a crash.
 @Suite struct HostilePFXTests {
     @Test func mutatedPFXNeverCrashes() throws {
-        let vector = try #require(try Fixtures.json("conformance/certsecret-legacy-pfx-chain/vector.json") as? [String: Any])
+        let vector = try #require(
+            try Fixtures.json("conformance/certsecret-legacy-pfx-chain/vector.json") as? [String: Any])
         let answer = try #require((vector["key_vault"] as? [[String: Any]])?.first?["response"] as? [String: Any])
         let value = try #require(answer["value"] as? String)
         let der = try #require(Base64.decode(value.utf8, alphabet: .standard))
@@ -119,11 +132,14 @@ import Testing
                 mutated = Array(mutated.prefix(Int.random(in: 0..<mutated.count, using: &generator)))
             } else {
                 for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                    mutated[Int.random(in: 0..<mutated.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                    mutated[Int.random(in: 0..<mutated.count, using: &generator)] = UInt8.random(
+                        in: 0...255, using: &generator)
                 }
             }
             do {
-                _ = try CertificateBackedSecret.pem(fromPKCS12Base64: String(decoding: Base64.encode(mutated), as: UTF8.self), settings: ContentSettings())
+                _ = try CertificateBackedSecret.pem(
+                    fromPKCS12Base64: String(decoding: Base64.encode(mutated), as: UTF8.self),
+                    settings: ContentSettings())
             } catch {
                 failures += 1
             }

@@ -1,5 +1,6 @@
-@testable import KeyVaultContent
 import Testing
+
+@testable import KeyVaultContent
 
 /// `--construct-pem-chain` ordering by Authority / Subject Key Identifier.
 @Suite struct ChainOrderTests {

@@ -38,7 +38,8 @@ import Testing
             output = Result { () throws(ContentError) in
                 try ContentConversion.secretFiles(
                     value: value, contentType: "application/x-pkcs12", isCertificateBacked: true,
-                    format: .pem, encoding: .utf8, settings: ContentSettings(constructPEMChain: testCase.constructPEMChain)
+                    format: .pem, encoding: .utf8,
+                    settings: ContentSettings(constructPEMChain: testCase.constructPEMChain)
                 ).last!.contents
             }
         } else {

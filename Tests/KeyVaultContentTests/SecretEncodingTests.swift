@@ -6,7 +6,8 @@ import Testing
 @Suite struct SecretEncodingTests {
     func decode(_ value: String, _ encoding: ObjectEncoding) throws(ContentError) -> [UInt8] {
         let files = try ContentConversion.secretFiles(
-            value: value, contentType: nil, isCertificateBacked: false, format: .pem, encoding: encoding, settings: ContentSettings()
+            value: value, contentType: nil, isCertificateBacked: false, format: .pem, encoding: encoding,
+            settings: ContentSettings()
         )
         #expect(files.map(\.suffix) == [""])
         return files[0].contents
@@ -33,7 +34,9 @@ import Testing
         #expect(try decode(input, .base64) == Array(expected.utf8))
     }
 
-    @Test(arguments: ["aGVsbG8", "aGVsbG8===", "aGV sbG8=", "aGVs=bG8", "a", "aGVsbG8-", "aGVsbG8_", "====", "aGVsbA=a"])
+    @Test(arguments: [
+        "aGVsbG8", "aGVsbG8===", "aGV sbG8=", "aGVs=bG8", "a", "aGVsbG8-", "aGVsbG8_", "====", "aGVsbA=a",
+    ])
     func badBase64IsAnError(_ input: String) {
         #expect(throws: ContentError.self) { try decode(input, .base64) }
     }
@@ -44,7 +47,8 @@ import Testing
         #expect(error?.description.contains("base64") == true)
     }
 
-    @Test(arguments: [("00ff10", [0x00, 0xFF, 0x10]), ("ABCDEF", [0xAB, 0xCD, 0xEF]), ("", [])] as [(String, [UInt8])])
+    @Test(
+        arguments: [("00ff10", [0x00, 0xFF, 0x10]), ("ABCDEF", [0xAB, 0xCD, 0xEF]), ("", [])] as [(String, [UInt8])])
     func hexDecodes(_ input: String, _ expected: [UInt8]) throws {
         #expect(try decode(input, .hex) == expected)
     }

@@ -11,7 +11,9 @@ import Testing
     }
 
     @Test func readsARegularEnvironmentFile() throws {
-        let path = try temporaryFile(#"{"activeDirectoryEndpoint":"https://login.stack.test/","keyVaultEndpoint":"https://vault.stack.test/","keyVaultDNSSuffix":"vault.stack.test"}"#)
+        let path = try temporaryFile(
+            #"{"activeDirectoryEndpoint":"https://login.stack.test/","keyVaultEndpoint":"https://vault.stack.test/","keyVaultDNSSuffix":"vault.stack.test"}"#
+        )
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try CloudResolver.readEnvironmentFile(path).count > 0)
     }
@@ -34,13 +36,17 @@ import Testing
     @Test func largeFilesAreRefused() throws {
         let path = try temporaryFile(String(repeating: " ", count: CloudResolver.maximumFileBytes + 1))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(throws: MountError(.invalidArgument, "cloudEnvFileName \(path) is larger than \(CloudResolver.maximumFileBytes) bytes")) {
+        #expect(
+            throws: MountError(
+                .invalidArgument, "cloudEnvFileName \(path) is larger than \(CloudResolver.maximumFileBytes) bytes")
+        ) {
             try CloudResolver.readEnvironmentFile(path)
         }
     }
 
     @Test func missingFilesSaySo() {
-        #expect(throws: MountError(.invalidArgument, "cloudEnvFileName /no/such/env.json cannot be read: no such file")) {
+        #expect(throws: MountError(.invalidArgument, "cloudEnvFileName /no/such/env.json cannot be read: no such file"))
+        {
             try CloudResolver.readEnvironmentFile("/no/such/env.json")
         }
     }

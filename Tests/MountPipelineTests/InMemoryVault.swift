@@ -30,7 +30,9 @@ final class InMemoryVault: VaultReading {
     let vaultURL = "https://memory.vault.test"
 
     /// Adds a version; the last one added with the highest `created` is the latest.
-    func add(_ type: ObjectType, _ name: String, version: String, value: String, created: Int64 = 0, enabled: Bool = true) {
+    func add(
+        _ type: ObjectType, _ name: String, version: String, value: String, created: Int64 = 0, enabled: Bool = true
+    ) {
         state.withLock {
             $0.objects[Address(type: type, name: name), default: []].append(
                 Version(version: version, enabled: enabled, created: created, value: value))
@@ -50,12 +52,16 @@ final class InMemoryVault: VaultReading {
     var reads: [String] { state.withLock { $0.reads } }
     var cancelledReads: Int { state.withLock { $0.cancelledReads } }
 
-    func getSecret(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> SecretBundle {
+    func getSecret(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
+        -> SecretBundle
+    {
         let found = try await read(.secret, name, version: version)
         return SecretBundle(value: found.value, id: id(.secret, name, found.version))
     }
 
-    func getKey(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> KeyBundle {
+    func getKey(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
+        -> KeyBundle
+    {
         let found = try await read(.key, name, version: version)
         // The value of a key is its JWK, as JSON.
         var jwk = try! JSONDecoder().decode(JSONWebKey.self, from: Data(found.value.utf8))
@@ -63,12 +69,16 @@ final class InMemoryVault: VaultReading {
         return KeyBundle(key: jwk)
     }
 
-    func getCertificate(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> CertificateBundle {
+    func getCertificate(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
+        -> CertificateBundle
+    {
         let found = try await read(.cert, name, version: version)
         return CertificateBundle(id: id(.cert, name, found.version), cer: found.value)
     }
 
-    func listVersions(of type: ObjectType, name: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError) -> [VersionItem] {
+    func listVersions(of type: ObjectType, name: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
+        -> [VersionItem]
+    {
         let address = Address(type: type, name: name)
         let versions = try await access(address, record: "\(type.collection)/\(name)/versions")
         // Key Vault lists in no particular order: the reverse of insertion makes callers sort.
@@ -82,15 +92,19 @@ final class InMemoryVault: VaultReading {
     }
 
     private func read(_ type: ObjectType, _ name: String, version: String) async throws(KeyVaultError) -> Version {
-        let versions = try await access(Address(type: type, name: name), record: "\(type.collection)/\(name)/\(version)")
-        let found = version.isEmpty
+        let versions = try await access(
+            Address(type: type, name: name), record: "\(type.collection)/\(name)/\(version)")
+        let found =
+            version.isEmpty
             ? versions.filter(\.enabled).max { $0.created < $1.created }
             : versions.first { $0.version == version }
         guard let found else {
             throw KeyVaultError(kind: .service, status: 404, code: "\(type)NotFound", message: "\(name) was not found")
         }
         guard found.enabled else {
-            throw KeyVaultError(kind: .service, status: 403, code: "Forbidden", message: "Operation is not allowed on a disabled object")
+            throw KeyVaultError(
+                kind: .service, status: 403, code: "Forbidden", message: "Operation is not allowed on a disabled object"
+            )
         }
         return found
     }

@@ -11,8 +11,10 @@ import Testing
     }
 
     static func auth(_ kind: AuthError.Kind, status: Int? = nil, deadline: Bool = false) -> KeyVaultError {
-        let cause = AuthError(kind: kind, mode: .servicePrincipal, status: status, isDeadlineExceeded: deadline, description: "no token")
-        return KeyVaultError(kind: .authentication, message: cause.description, authError: cause, isDeadlineExceeded: deadline)
+        let cause = AuthError(
+            kind: kind, mode: .servicePrincipal, status: status, isDeadlineExceeded: deadline, description: "no token")
+        return KeyVaultError(
+            kind: .authentication, message: cause.description, authError: cause, isDeadlineExceeded: deadline)
     }
 
     static let cases: [(String, KeyVaultError, MountError.Kind)] = [
@@ -26,11 +28,26 @@ import Testing
         ("503", service(503), .unavailable),
         ("another status", service(418), .internalError),
         ("transport", KeyVaultError(kind: .transport, message: "connection refused"), .unavailable),
-        ("TLS", KeyVaultError(kind: .transport, message: "TLS handshake failed: certificate verify failed"), .unavailable),
-        ("deadline", KeyVaultError(kind: .transport, message: "deadline exceeded", isDeadlineExceeded: true), .deadlineExceeded),
-        ("malformed answer", KeyVaultError(kind: .malformedResponse, message: "missing field \"value\""), .internalError),
-        ("foreign nextLink", KeyVaultError(kind: .invalidNextLink, message: "nextLink points outside the vault"), .internalError),
-        ("foreign challenge", KeyVaultError(kind: .challengeRejected, message: "challenge resource mismatch"), .internalError),
+        (
+            "TLS", KeyVaultError(kind: .transport, message: "TLS handshake failed: certificate verify failed"),
+            .unavailable
+        ),
+        (
+            "deadline", KeyVaultError(kind: .transport, message: "deadline exceeded", isDeadlineExceeded: true),
+            .deadlineExceeded
+        ),
+        (
+            "malformed answer", KeyVaultError(kind: .malformedResponse, message: "missing field \"value\""),
+            .internalError
+        ),
+        (
+            "foreign nextLink", KeyVaultError(kind: .invalidNextLink, message: "nextLink points outside the vault"),
+            .internalError
+        ),
+        (
+            "foreign challenge", KeyVaultError(kind: .challengeRejected, message: "challenge resource mismatch"),
+            .internalError
+        ),
         ("invalid request", KeyVaultError(kind: .invalidRequest, message: "invalid keyvaultName"), .invalidArgument),
         ("token refused", auth(.rejected, status: 400), .unauthenticated),
         ("token throttled", auth(.rejected, status: 429), .resourceExhausted),
@@ -46,8 +63,11 @@ import Testing
         let vault = InMemoryVault()
         vault.fail(.secret, "s", with: failure)
         let error = await #expect(throws: MountError.self) {
-            try await MountFlow.mounter(vault).mount(MountFlow.input(objects: objectsYAML("objectName: s\nobjectType: secret")))
+            try await MountFlow.mounter(vault).mount(
+                MountFlow.input(objects: objectsYAML("objectName: s\nobjectType: secret")))
         }
-        #expect(error == MountError(kind, "failed to get objectType:secret, objectName:s, objectVersion:: \(failure.reason)"))
+        #expect(
+            error
+                == MountError(kind, "failed to get objectType:secret, objectName:s, objectVersion:: \(failure.reason)"))
     }
 }

@@ -11,7 +11,9 @@ enum MountFlow {
     /// Opens the same in-memory vault for every mount, whatever identity or cloud the class names.
     struct Vaults: VaultReaderFactory {
         let vault: InMemoryVault
-        func reader(for parameters: MountParameters, environment: AzureEnvironment) throws(MountError) -> any VaultReading {
+        func reader(for parameters: MountParameters, environment: AzureEnvironment) throws(MountError)
+            -> any VaultReading
+        {
             vault
         }
     }

@@ -21,11 +21,17 @@ import Testing
             // The first object answers last.
             vault.delay(.secret, name, by: .milliseconds(40 - 10 * index))
         }
-        let result = try await mount(objectsYAML("objectName: a\nobjectType: secret", "objectName: b\nobjectType: secret",
-            "objectName: c\nobjectType: secret", "objectName: d\nobjectType: secret"))
+        let result = try await mount(
+            objectsYAML(
+                "objectName: a\nobjectType: secret", "objectName: b\nobjectType: secret",
+                "objectName: c\nobjectType: secret", "objectName: d\nobjectType: secret"))
         #expect(result.files.map(\.path) == ["a", "b", "c", "d"])
-        #expect(result.files.map { String(decoding: $0.contents, as: UTF8.self) } == ["value-a", "value-b", "value-c", "value-d"])
-        #expect(result.objectVersions == ["a", "b", "c", "d"].map { ObjectVersion(id: "secret/\($0)", version: "v-\($0)") })
+        #expect(
+            result.files.map { String(decoding: $0.contents, as: UTF8.self) } == [
+                "value-a", "value-b", "value-c", "value-d",
+            ])
+        #expect(
+            result.objectVersions == ["a", "b", "c", "d"].map { ObjectVersion(id: "secret/\($0)", version: "v-\($0)") })
         #expect(result.files.allSatisfy { $0.mode == 0o644 })
     }
 
@@ -37,13 +43,17 @@ import Testing
         let result = try await mount(objectsYAML("objectName: h\nobjectType: secret\nobjectVersionHistory: 2"))
         #expect(result.files.map(\.path) == ["h/0", "h/1"])
         #expect(result.files.map { String(decoding: $0.contents, as: UTF8.self) } == ["four", "three"])
-        #expect(result.objectVersions == [ObjectVersion(id: "secret/h/0", version: "v4"), ObjectVersion(id: "secret/h/1", version: "v3")])
+        #expect(
+            result.objectVersions == [
+                ObjectVersion(id: "secret/h/0", version: "v4"), ObjectVersion(id: "secret/h/1", version: "v3"),
+            ])
         #expect(vault.reads.sorted() == ["secrets/h/v3", "secrets/h/v4", "secrets/h/versions"])
     }
 
     @Test func aPinnedVersionStartsTheHistory() async throws {
         for n in 1...4 { vault.add(.secret, "h", version: "v\(n)", value: "\(n)", created: Int64(n)) }
-        let result = try await mount(objectsYAML("objectName: h\nobjectType: secret\nobjectVersion: v3\nobjectVersionHistory: 2"))
+        let result = try await mount(
+            objectsYAML("objectName: h\nobjectType: secret\nobjectVersion: v3\nobjectVersionHistory: 2"))
         #expect(result.objectVersions.map(\.version) == ["v3", "v2"])
     }
 
@@ -56,7 +66,9 @@ import Testing
 
     @Test func aLongListingIsSortedByCreationNotByListingOrder() async throws {
         // More versions than one page of the real service (25): the newest come from anywhere in the listing.
-        for n in 1...60 { vault.add(.secret, "h", version: String(format: "v%02d", n), value: "\(n)", created: Int64((n * 37) % 61)) }
+        for n in 1...60 {
+            vault.add(.secret, "h", version: String(format: "v%02d", n), value: "\(n)", created: Int64((n * 37) % 61))
+        }
         let result = try await mount(objectsYAML("objectName: h\nobjectType: secret\nobjectVersionHistory: 3"))
         let expected = (1...60).sorted { ($0 * 37) % 61 > ($1 * 37) % 61 }.prefix(3).map { String(format: "v%02d", $0) }
         #expect(result.objectVersions.map(\.version) == expected)
@@ -66,10 +78,15 @@ import Testing
         vault.add(.secret, "h", version: "v1", value: "1", created: 1, enabled: false)
         vault.add(.secret, "h", version: "v2", value: "2", created: 2)
         let error = await #expect(throws: MountError.self) {
-            try await mount(objectsYAML("objectName: h\nobjectType: secret\nobjectVersion: v1\nobjectVersionHistory: 2"))
+            try await mount(
+                objectsYAML("objectName: h\nobjectType: secret\nobjectVersion: v1\nobjectVersionHistory: 2"))
         }
-        #expect(error == MountError(.notFound,
-            "failed to get objectType:secret, objectName:h, objectVersion:v1: objectVersion v1 is not an enabled version of h"))
+        #expect(
+            error
+                == MountError(
+                    .notFound,
+                    "failed to get objectType:secret, objectName:h, objectVersion:v1: objectVersion v1 is not an enabled version of h"
+                ))
     }
 
     @Test func noEnabledVersionIsNotFound() async throws {
@@ -77,20 +94,34 @@ import Testing
         let error = await #expect(throws: MountError.self) {
             try await mount(objectsYAML("objectName: h\nobjectType: secret\nobjectVersionHistory: 2"))
         }
-        #expect(error == MountError(.notFound, "failed to get objectType:secret, objectName:h, objectVersion:: no enabled versions of h"))
+        #expect(
+            error
+                == MountError(
+                    .notFound, "failed to get objectType:secret, objectName:h, objectVersion:: no enabled versions of h"
+                ))
     }
 
     @Test func severalFailuresFailTheWholeMountWithNoFile() async throws {
         vault.add(.secret, "good", version: "v1", value: "fine")
-        vault.fail(.secret, "missing", with: KeyVaultError(kind: .service, status: 404, code: "SecretNotFound", message: "gone"))
-        vault.fail(.secret, "denied", with: KeyVaultError(kind: .service, status: 403, code: "Forbidden", message: "no"))
+        vault.fail(
+            .secret, "missing",
+            with: KeyVaultError(kind: .service, status: 404, code: "SecretNotFound", message: "gone"))
+        vault.fail(
+            .secret, "denied", with: KeyVaultError(kind: .service, status: 403, code: "Forbidden", message: "no"))
         vault.delay(.secret, "denied", by: .milliseconds(50))
         let error = await #expect(throws: MountError.self) {
-            try await mount(objectsYAML("objectName: good\nobjectType: secret", "objectName: denied\nobjectType: secret",
-                "objectName: missing\nobjectType: secret"))
+            try await mount(
+                objectsYAML(
+                    "objectName: good\nobjectType: secret", "objectName: denied\nobjectType: secret",
+                    "objectName: missing\nobjectType: secret"))
         }
         // The first failure to arrive decides; nothing of the good object is returned (the call threw).
-        #expect(error == MountError(.notFound, "failed to get objectType:secret, objectName:missing, objectVersion:: status 404, code SecretNotFound: gone"))
+        #expect(
+            error
+                == MountError(
+                    .notFound,
+                    "failed to get objectType:secret, objectName:missing, objectVersion:: status 404, code SecretNotFound: gone"
+                ))
     }
 
     @Test func readsThatEndPastTheDeadlineFailBeforeConversion() async throws {
@@ -110,8 +141,11 @@ import Testing
         let mounter = MountFlow.mounter(vault, timeout: .seconds(60))
         let started = ContinuousClock.now
         let task = Task {
-            try await mounter.mount(MountFlow.input(objects: objectsYAML(
-                "objectName: a\nobjectType: secret", "objectName: b\nobjectType: secret", "objectName: c\nobjectType: secret")))
+            try await mounter.mount(
+                MountFlow.input(
+                    objects: objectsYAML(
+                        "objectName: a\nobjectType: secret", "objectName: b\nobjectType: secret",
+                        "objectName: c\nobjectType: secret")))
         }
         while vault.reads.count < 3 { try await Task.sleep(for: .milliseconds(5)) }
         task.cancel()

@@ -21,14 +21,18 @@ import Testing
 
     @Test(arguments: [("420", Int32(0o644)), ("\"420\"", 0o644), (" 384 ", 0o600), ("0", 0), ("511", 0o777)])
     func permissionIsTheDecimalJSONOfAMode(text: String, mode: Int32) throws {
-        #expect(try MountRequestDecoder.decode(attributes: "{}", secrets: "null", permission: text).defaultFileMode == mode)
+        #expect(
+            try MountRequestDecoder.decode(attributes: "{}", secrets: "null", permission: text).defaultFileMode == mode)
     }
 
     @Test(arguments: [
         ("null", "failed to unmarshal attributes: expected a JSON object of strings, got null"),
         ("\"text\"", "failed to unmarshal attributes: expected a JSON object of strings, got a string"),
         (#"{"a": ["x"]}"#, #"failed to unmarshal attributes: the value of "a" is an array, expected a string"#),
-        (#"{"a": true}"#, #"failed to unmarshal attributes: the value of "a" is a number or boolean, expected a string"#),
+        (
+            #"{"a": true}"#,
+            #"failed to unmarshal attributes: the value of "a" is a number or boolean, expected a string"#
+        ),
         (#"{"a": null}"#, #"failed to unmarshal attributes: the value of "a" is null, expected a string"#),
     ])
     func malformedAttributesNameTheField(text: String, message: String) {
@@ -49,7 +53,8 @@ import Testing
 
     @Test func invalidSecretsJSONIsNotQuoted() {
         do {
-            _ = try MountRequestDecoder.decode(attributes: "{}", secrets: #"{"clientsecret": "s3cr3t"#, permission: "420")
+            _ = try MountRequestDecoder.decode(
+                attributes: "{}", secrets: #"{"clientsecret": "s3cr3t"#, permission: "420")
             Issue.record("expected an error")
         } catch {
             #expect(error.message == "failed to unmarshal secrets: not valid JSON")
@@ -58,7 +63,8 @@ import Testing
 
     @Test func malformedSecretsNameTheKeyButNotTheValue() {
         do {
-            _ = try MountRequestDecoder.decode(attributes: "{}", secrets: #"{"clientsecret": 987654321}"#, permission: "420")
+            _ = try MountRequestDecoder.decode(
+                attributes: "{}", secrets: #"{"clientsecret": 987654321}"#, permission: "420")
             Issue.record("expected an error")
         } catch {
             #expect(error.kind == .invalidArgument)
@@ -76,7 +82,10 @@ import Testing
 
     @Test func oversizedFieldsAreRefusedBeforeParsing() {
         let huge = "{\"a\":\"" + String(repeating: "x", count: RequestLimits.jsonFieldBytes) + "\"}"
-        #expect(throws: MountError(.invalidArgument, "failed to unmarshal attributes: larger than \(RequestLimits.jsonFieldBytes) bytes")) {
+        #expect(
+            throws: MountError(
+                .invalidArgument, "failed to unmarshal attributes: larger than \(RequestLimits.jsonFieldBytes) bytes")
+        ) {
             try MountRequestDecoder.decode(attributes: huge, secrets: "null", permission: "420")
         }
     }

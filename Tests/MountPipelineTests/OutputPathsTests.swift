@@ -5,7 +5,10 @@ import Testing
 @Suite struct OutputPathsTests {
     @Test func distinctPathsAreFine() throws {
         var paths = OutputPaths()
-        for (path, owner) in [("a", "a"), ("a.crt", "a"), ("a.key", "a"), ("dir/b", "b"), ("dir/c", "c"), ("hist/0", "h"), ("hist/1", "h")] {
+        for (path, owner) in [
+            ("a", "a"), ("a.crt", "a"), ("a.key", "a"), ("dir/b", "b"), ("dir/c", "c"), ("hist/0", "h"),
+            ("hist/1", "h"),
+        ] {
             try paths.claim(path, by: owner)
         }
     }

@@ -16,7 +16,9 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: TestFiles.examples.path)
             .filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(names.count >= 6)
-        let files = try names.map { (name: $0, text: try TestFiles.text(TestFiles.examples.appendingPathComponent($0))) }
+        let files = try names.map {
+            (name: $0, text: try TestFiles.text(TestFiles.examples.appendingPathComponent($0)))
+        }
         let findings = try Linter.lint(files: files)
         #expect(findings.isEmpty, "\(Linter.render(findings, json: false))")
         for file in files {
@@ -27,13 +29,18 @@ import Testing
     @Test func theThreeClassicMistakes() throws {
         let findings = try lint(try TestFiles.fixture("three-mistakes.yaml"))
         #expect(rules(findings) == ["provider", "pod-identity-deprecated", "object-field"])
-        #expect(findings[0].path == "spec.provider" && findings[0].line == 7 && findings[0].fix == "set spec.provider: azure")
+        #expect(
+            findings[0].path == "spec.provider" && findings[0].line == 7
+                && findings[0].fix == "set spec.provider: azure")
         #expect(findings[0].message.contains("\"azurekeyvault\""))
         #expect(findings[1].path == "spec.parameters.usePodIdentity" && findings[1].severity == .warning)
         #expect(findings[2].path == "spec.parameters.objects[0].objectType")
         #expect(findings[2].message.contains(#"did you mean "secret""#))
-        #expect(findings.allSatisfy { $0.file == "three-mistakes.yaml" && $0.document == 1
-            && $0.resource == "SecretProviderClass/legacy-class" })
+        #expect(
+            findings.allSatisfy {
+                $0.file == "three-mistakes.yaml" && $0.document == 1
+                    && $0.resource == "SecretProviderClass/legacy-class"
+            })
     }
 
     @Test func brokenClass() throws {
@@ -45,7 +52,8 @@ import Testing
         #expect(byPath["spec.parameters.keyvaultName"]?.message.contains("Invalid vault name: \"kv\"") == true)
         #expect(byPath["spec.parameters.tenantID"]?.message == "tenantId is not provided")
         #expect(byPath["spec.parameters.cloudName"]?.rule == "cloud-name")
-        #expect(byPath["spec.parameters.objects[0].objectFormat"]?.message.contains("PFX format only supported") == true)
+        #expect(
+            byPath["spec.parameters.objects[0].objectFormat"]?.message.contains("PFX format only supported") == true)
         #expect(byPath["spec.parameters.objects[1].filePermission"]?.rule == "object-field")
         #expect(byPath["spec.parameters.objects[2].objectEncoding"]?.rule == "object-field")
         #expect(byPath["spec.parameters.objects[3].objectAlais"]?.message.contains("did you mean objectAlias") == true)
@@ -82,7 +90,10 @@ import Testing
 
     /// Lint reports exactly what a mount of the class would fail with: both call the same rules.
     @Test(arguments: [
-        (["usePodIdentity": "true", "useAzureTokenProxy": "true"], "identity-modes", "spec.parameters.useAzureTokenProxy"),
+        (
+            ["usePodIdentity": "true", "useAzureTokenProxy": "true"], "identity-modes",
+            "spec.parameters.useAzureTokenProxy"
+        ),
         (["useAzureTokenProxy": "true", "clientID": ""], "identity-client-id", "spec.parameters.clientID"),
         (["useAzureTokenProxy": "true"], "identity-binding", "spec.parameters.useAzureTokenProxy"),
         (["useVMManagedIdentity": "yes"], "boolean-parameter", "spec.parameters.useVMManagedIdentity"),
@@ -90,12 +101,14 @@ import Testing
     ])
     func findingsCarryTheMountsError(overrides: [String: String], rule: String, path: String) throws {
         let attributes = baseAttributes(overrides)
-        let mountError = try #require(#expect(throws: ParameterError.self) {
-            try MountParameters.parse(attributes: attributes, secrets: [:], settings: ParameterSettings())
-        })
+        let mountError = try #require(
+            #expect(throws: ParameterError.self) {
+                try MountParameters.parse(attributes: attributes, secrets: [:], settings: ParameterSettings())
+            })
         let parameters = attributes.filter { ParameterKey.classParameters.contains($0.key) }.sorted { $0.key < $1.key }
             .map { "    \($0.key): \"\($0.value.replacingOccurrences(of: "\n", with: "\\n"))\"" }
-        let text = "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata: {name: c}\n"
+        let text =
+            "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata: {name: c}\n"
             + "spec:\n  provider: azure\n  parameters:\n" + parameters.joined(separator: "\n") + "\n"
         let errors = try lint(("c.yaml", text)).filter { $0.severity == .error }
         #expect(errors.map(\.rule) == [rule] && errors.first?.path == path)
@@ -148,7 +161,9 @@ import Testing
     @Test func ignoreAnnotation() throws {
         let text = try TestFiles.fixture("three-mistakes.yaml").text.replacingOccurrences(
             of: "  name: legacy-class\n",
-            with: "  name: legacy-class\n  annotations:\n    secrets-store-provider-azure/lint-ignore: \"pod-identity-deprecated, provider\"\n")
+            with:
+                "  name: legacy-class\n  annotations:\n    secrets-store-provider-azure/lint-ignore: \"pod-identity-deprecated, provider\"\n"
+        )
         #expect(rules(try lint(("x.yaml", text))) == ["object-field"])
     }
 
@@ -163,7 +178,8 @@ import Testing
         #expect(text.contains("three-mistakes.yaml:7: error: provider \"azurekeyvault\""))
         #expect(text.contains("fix: set spec.provider: azure"))
         #expect(text.hasSuffix("3 problems (2 errors, 1 warning)\n"))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(Linter.render(findings, json: true).utf8)) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(Linter.render(findings, json: true).utf8)) as? [String: Any])
         #expect(json["errors"] as? Int == 2 && json["warnings"] as? Int == 1)
         #expect((json["findings"] as? [[String: Any]])?.first?["path"] as? String == "spec.provider")
         #expect(Linter.render([], json: false) == "no problems found\n")

@@ -1,9 +1,12 @@
 import Testing
+
 @testable import ProviderParameters
 
 @Suite struct FilePathTests {
-    @Test(arguments: ["a", "a/b", "dir/sub/secret.txt", "a..b", ".hidden", "x/.y", "a-b_c.pem",
-                      String(repeating: "e", count: 255)])
+    @Test(arguments: [
+        "a", "a/b", "dir/sub/secret.txt", "a..b", ".hidden", "x/.y", "a-b_c.pem",
+        String(repeating: "e", count: 255),
+    ])
     func accepted(path: String) {
         #expect(FilePathRules.problem(with: path, field: "objectAlias") == nil)
     }
@@ -40,7 +43,9 @@ import Testing
         let found = try conflicts("objectName: a, objectType: secret", "objectName: b, objectAlias: a, objectType: key")
         #expect(found.count == 1)
         #expect(found[0].objectIndex == 1 && found[0].field == "objectAlias")
-        #expect(found[0].description.hasPrefix(#"objects[1] (objectName "b"): file path "a" conflicts with "a" of objects[0] (objectName "a")"#))
+        #expect(
+            found[0].description.hasPrefix(
+                #"objects[1] (objectName "b"): file path "a" conflicts with "a" of objects[0] (objectName "a")"#))
     }
 
     @Test func sameNameDifferentTypeConflicts() throws {
@@ -48,24 +53,39 @@ import Testing
     }
 
     @Test func historyFolderConflictsWithFileInside() throws {
-        #expect(try conflicts("objectName: a, objectType: secret, objectVersionHistory: 2",
-                              "objectName: b, objectAlias: a/0, objectType: secret").count == 1)
-        #expect(try conflicts("objectName: b, objectAlias: a/7, objectType: secret",
-                              "objectName: a, objectType: secret, objectVersionHistory: 2").count == 1)
+        #expect(
+            try conflicts(
+                "objectName: a, objectType: secret, objectVersionHistory: 2",
+                "objectName: b, objectAlias: a/0, objectType: secret"
+            ).count == 1)
+        #expect(
+            try conflicts(
+                "objectName: b, objectAlias: a/7, objectType: secret",
+                "objectName: a, objectType: secret, objectVersionHistory: 2"
+            ).count == 1)
     }
 
     @Test func fileCannotAlsoBeAFolder() throws {
-        #expect(try conflicts("objectName: a, objectType: secret",
-                              "objectName: b, objectAlias: a/b, objectType: secret").count == 1)
-        #expect(try conflicts("objectName: b, objectAlias: a/b/c, objectType: secret",
-                              "objectName: c, objectAlias: a/b, objectType: secret").count == 1)
+        #expect(
+            try conflicts(
+                "objectName: a, objectType: secret",
+                "objectName: b, objectAlias: a/b, objectType: secret"
+            ).count == 1)
+        #expect(
+            try conflicts(
+                "objectName: b, objectAlias: a/b/c, objectType: secret",
+                "objectName: c, objectAlias: a/b, objectType: secret"
+            ).count == 1)
     }
 
     @Test func siblingsDoNotConflict() throws {
-        #expect(try conflicts("objectName: a, objectAlias: d/a, objectType: secret",
-                              "objectName: b, objectAlias: d/b, objectType: secret",
-                              "objectName: c, objectAlias: d-c, objectType: secret",
-                              "objectName: x, objectType: secret, objectVersionHistory: 1",
-                              "objectName: x, objectAlias: x2, objectType: secret").isEmpty)
+        #expect(
+            try conflicts(
+                "objectName: a, objectAlias: d/a, objectType: secret",
+                "objectName: b, objectAlias: d/b, objectType: secret",
+                "objectName: c, objectAlias: d-c, objectType: secret",
+                "objectName: x, objectType: secret, objectVersionHistory: 1",
+                "objectName: x, objectAlias: x2, objectType: secret"
+            ).isEmpty)
     }
 }

@@ -2,16 +2,22 @@ import AzureCloud
 import Foundation
 import TestSupport
 import Testing
+
 @testable import ProviderParameters
 
 @Suite struct MountParametersTests {
-    func parse(_ attributes: [String: String], secrets: [String: String] = [:],
-               settings: ParameterSettings = ParameterSettings()) throws(ParameterError) -> MountParameters {
+    func parse(
+        _ attributes: [String: String], secrets: [String: String] = [:],
+        settings: ParameterSettings = ParameterSettings()
+    ) throws(ParameterError) -> MountParameters {
         try MountParameters.parse(attributes: attributes, secrets: secrets, settings: settings)
     }
 
     func error(_ attributes: [String: String], secrets: [String: String] = [:]) -> ParameterError? {
-        do { _ = try parse(attributes, secrets: secrets); return nil } catch { return error }
+        do {
+            _ = try parse(attributes, secrets: secrets)
+            return nil
+        } catch { return error }
     }
 
     @Test func validMinimalClass() throws {
@@ -29,19 +35,30 @@ import Testing
         (["tenantID": "", "tenantId": ""], "tenantID", "tenantId is not provided"),
         (["objects": ""], "objects", "objects is not set"),
         (["csi.storage.k8s.io/pod.name": ""], "csi.storage.k8s.io/pod.name", "pod name is not provided"),
-        (["csi.storage.k8s.io/pod.namespace": " "], "csi.storage.k8s.io/pod.namespace", "pod namespace is not provided"),
+        (
+            ["csi.storage.k8s.io/pod.namespace": " "], "csi.storage.k8s.io/pod.namespace",
+            "pod namespace is not provided"
+        ),
         (["objects": "  \n "], "objects", "objects is not set"),
         (["objects": "array: []"], "objects", "objects array is empty"),
         (["objects": "array:"], "objects", "objects array is empty"),
         (["objects": "other: 1"], "objects", "objects array is empty"),
-        (["keyvaultName": "ab"], "keyvaultName",
-         #"failed to get vault: Invalid vault name: "ab", must be between 3 and 24 chars"#),
-        (["keyvaultName": String(repeating: "a", count: 25)], "keyvaultName",
-         #"failed to get vault: Invalid vault name: "aaaaaaaaaaaaaaaaaaaaaaaaa", must be between 3 and 24 chars"#),
-        (["keyvaultName": "my_vault.name"], "keyvaultName",
-         #"failed to get vault: Invalid vault name: "my_vault.name", must match [-a-zA-Z0-9]{3,24}"#),
-        (["cloudName": "AzureMoonCloud"], "cloudName",
-         #"cloudName AzureMoonCloud is not valid, error: autorest/azure: There is no cloud environment matching the name "AZUREMOONCLOUD""#),
+        (
+            ["keyvaultName": "ab"], "keyvaultName",
+            #"failed to get vault: Invalid vault name: "ab", must be between 3 and 24 chars"#
+        ),
+        (
+            ["keyvaultName": String(repeating: "a", count: 25)], "keyvaultName",
+            #"failed to get vault: Invalid vault name: "aaaaaaaaaaaaaaaaaaaaaaaaa", must be between 3 and 24 chars"#
+        ),
+        (
+            ["keyvaultName": "my_vault.name"], "keyvaultName",
+            #"failed to get vault: Invalid vault name: "my_vault.name", must match [-a-zA-Z0-9]{3,24}"#
+        ),
+        (
+            ["cloudName": "AzureMoonCloud"], "cloudName",
+            #"cloudName AzureMoonCloud is not valid, error: autorest/azure: There is no cloud environment matching the name "AZUREMOONCLOUD""#
+        ),
     ])
     func parameterErrors(overrides: [String: String], field: String, message: String) {
         let found = error(baseAttributes(overrides))
@@ -71,17 +88,19 @@ import Testing
     }
 
     @Test func valuesAreTrimmed() throws {
-        let parameters = try parse(baseAttributes([
-            "keyvaultName": "  my-kv\t", "cloudName": " AzureChinaCloud ", "clientID": " client-1 ",
-            "csi.storage.k8s.io/pod.name": " pod ", "csi.storage.k8s.io/pod.namespace": "ns ",
-            "secretProviderClass": " azure-kv ",
-        ]))
+        let parameters = try parse(
+            baseAttributes([
+                "keyvaultName": "  my-kv\t", "cloudName": " AzureChinaCloud ", "clientID": " client-1 ",
+                "csi.storage.k8s.io/pod.name": " pod ", "csi.storage.k8s.io/pod.namespace": "ns ",
+                "secretProviderClass": " azure-kv ",
+            ]))
         #expect(parameters.keyvaultName == "my-kv")
         #expect(parameters.cloud == .builtIn(CloudName.azureChinaCloud.builtInEnvironment!))
         #expect(parameters.pod == PodInfo(name: "pod", namespace: "ns"))
         #expect(parameters.className == "azure-kv")
         guard case .workloadIdentity(let clientID, _) = parameters.identity else {
-            Issue.record("expected workload identity"); return
+            Issue.record("expected workload identity")
+            return
         }
         #expect(clientID == "client-1")
     }
@@ -94,12 +113,15 @@ import Testing
     ])
     func cloudNames(text: String, expected: CloudName) throws {
         let settings = ParameterSettings(defaultCloudName: .azureUSGovernmentCloud)
-        #expect(try parse(baseAttributes(["cloudName": text]), settings: settings).cloud == .builtIn(expected.builtInEnvironment!))
+        #expect(
+            try parse(baseAttributes(["cloudName": text]), settings: settings).cloud
+                == .builtIn(expected.builtInEnvironment!))
     }
 
     @Test func azureStackNeedsEnvironmentFile() throws {
         #expect(error(baseAttributes(["cloudName": "AzureStackCloud"]))?.field == "cloudEnvFileName")
-        let parameters = try parse(baseAttributes(["cloudName": "AzureStackCloud", "cloudEnvFileName": " /etc/env.json "]))
+        let parameters = try parse(
+            baseAttributes(["cloudName": "AzureStackCloud", "cloudEnvFileName": " /etc/env.json "]))
         #expect(parameters.cloud == .azureStack(environmentFile: "/etc/env.json"))
     }
 
@@ -132,13 +154,15 @@ import Testing
 
     @Test func tooManyObjects() {
         let entries = (0...RequestLimits.objects).map { "objectName: s\($0)\nobjectType: secret" }
-        let yaml = "array:\n" + entries.map { "  - |\n" + $0.split(separator: "\n").map { "    \($0)\n" }.joined() }.joined()
+        let yaml =
+            "array:\n" + entries.map { "  - |\n" + $0.split(separator: "\n").map { "    \($0)\n" }.joined() }.joined()
         #expect(error(baseAttributes(["objects": yaml]))?.message.contains("more than the limit of 1000") == true)
     }
 
     @Test func tooManyFiles() {
         let entries = (0..<21).map { "objectName: s\($0)\nobjectType: secret\nobjectVersionHistory: 100" }
-        let yaml = "array:\n" + entries.map { "  - |\n" + $0.split(separator: "\n").map { "    \($0)\n" }.joined() }.joined()
+        let yaml =
+            "array:\n" + entries.map { "  - |\n" + $0.split(separator: "\n").map { "    \($0)\n" }.joined() }.joined()
         #expect(error(baseAttributes(["objects": yaml]))?.message.contains("2100 files") == true)
     }
 

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import ProviderParameters
 
 @Suite struct ObjectTests {
@@ -10,23 +11,33 @@ import Testing
     }
 
     func problem(_ entry: String) -> ParameterError? {
-        do { _ = try objects(objectsYAML(entry)); return nil } catch { return error }
+        do {
+            _ = try objects(objectsYAML(entry))
+            return nil
+        } catch { return error }
     }
 
     @Test func everyFieldIsRead() throws {
-        let object = try #require(try objects(objectsYAML("""
-            objectName: db
-            objectType: secret
-            objectAlias: dir/db.txt
-            objectVersion: 2298825ff3ebcc9c4013995b47ca7ce8
-            objectVersionHistory: 3
-            objectFormat: PFX
-            objectEncoding: Base64
-            filePermission: 0640
-            """)).first)
-        #expect(object == KeyVaultObject(
-            index: 0, name: "db", alias: "dir/db.txt", type: .secret, version: "2298825ff3ebcc9c4013995b47ca7ce8",
-            versionHistory: 3, format: .pfx, encoding: .base64, filePermission: 0o640))
+        let object = try #require(
+            try objects(
+                objectsYAML(
+                    """
+                    objectName: db
+                    objectType: secret
+                    objectAlias: dir/db.txt
+                    objectVersion: 2298825ff3ebcc9c4013995b47ca7ce8
+                    objectVersionHistory: 3
+                    objectFormat: PFX
+                    objectEncoding: Base64
+                    filePermission: 0640
+                    """)
+            ).first)
+        #expect(
+            object
+                == KeyVaultObject(
+                    index: 0, name: "db", alias: "dir/db.txt", type: .secret,
+                    version: "2298825ff3ebcc9c4013995b47ca7ce8",
+                    versionHistory: 3, format: .pfx, encoding: .base64, filePermission: 0o640))
     }
 
     @Test func defaults() throws {
@@ -37,8 +48,11 @@ import Testing
     }
 
     @Test func fieldsAreTrimmedAndNullsAreEmpty() throws {
-        let object = try #require(try objects(objectsYAML(
-            "objectName: \"  s1 \"\nobjectType: ' secret'\nobjectAlias:\nobjectVersion: ~")).first)
+        let object = try #require(
+            try objects(
+                objectsYAML(
+                    "objectName: \"  s1 \"\nobjectType: ' secret'\nobjectAlias:\nobjectVersion: ~")
+            ).first)
         #expect(object.name == "s1" && object.type == .secret && object.alias == nil && object.version == "")
     }
 
@@ -54,12 +68,16 @@ import Testing
         #expect(try objects(yaml).map(\.index) == [0, 1, 2])
     }
 
-    @Test(arguments: [
-        (0, nil), (1, nil), (2, 2),
-    ] as [(Int, Int?)])
+    @Test(
+        arguments: [
+            (0, nil), (1, nil), (2, 2),
+        ] as [(Int, Int?)])
     func historyLayout(history: Int, expectedFolder: Int?) throws {
-        let object = try #require(try objects(objectsYAML(
-            "objectName: s\nobjectType: secret\nobjectAlias: dir/s\nobjectVersionHistory: \(history)")).first)
+        let object = try #require(
+            try objects(
+                objectsYAML(
+                    "objectName: s\nobjectType: secret\nobjectAlias: dir/s\nobjectVersionHistory: \(history)")
+            ).first)
         if expectedFolder == nil {
             #expect(!object.hasHistory && object.paths == ["dir/s"])
             #expect(object.id(historyIndex: nil) == "secret/s")
@@ -75,9 +93,11 @@ import Testing
         ("777", 0o777), ("00644", 0o644),
     ])
     func octalPermissions(text: String, expected: Int32) throws {
-        let object = try #require(try objects(objectsYAML("objectName: s\nobjectType: secret\nfilePermission: \"\(text)\"")).first)
+        let object = try #require(
+            try objects(objectsYAML("objectName: s\nobjectType: secret\nfilePermission: \"\(text)\"")).first)
         #expect(object.filePermission == expected)
-        let unquoted = try #require(try objects(objectsYAML("objectName: s\nobjectType: secret\nfilePermission: \(text)")).first)
+        let unquoted = try #require(
+            try objects(objectsYAML("objectName: s\nobjectType: secret\nfilePermission: \(text)")).first)
         #expect(unquoted.filePermission == expected)
     }
 
@@ -93,25 +113,56 @@ import Testing
         ("objectName: a/b\nobjectType: secret", "objectName", #"objectName "a/b" is not valid"#),
         ("objectName: ../x\nobjectType: secret", "objectName", #"objectName "../x" is not valid"#),
         ("objectName: s", "objectType", "objectType is not set, accepted values are secret, key, cert"),
-        ("objectName: s\nobjectType: secrets", "objectType",
-         #"objectType "secrets" is not valid, accepted values are secret, key, cert (did you mean "secret"?)"#),
+        (
+            "objectName: s\nobjectType: secrets", "objectType",
+            #"objectType "secrets" is not valid, accepted values are secret, key, cert (did you mean "secret"?)"#
+        ),
         ("objectName: s\nobjectType: Secret", "objectType", #"(did you mean "secret"?)"#),
         ("objectName: s\nobjectType: certificate", "objectType", #"(did you mean "cert"?)"#),
-        ("objectName: s\nobjectType: blob", "objectType", #"objectType "blob" is not valid, accepted values are secret, key, cert"#),
-        ("objectName: s\nobjectType: cert\nobjectFormat: pfx", "objectFormat", "PFX format only supported for objectType: secret"),
-        ("objectName: s\nobjectType: key\nobjectFormat: PFX", "objectFormat", "PFX format only supported for objectType: secret"),
-        ("objectName: s\nobjectType: secret\nobjectFormat: der", "objectFormat", "invalid objectFormat: der, should be PEM or PFX"),
-        ("objectName: s\nobjectType: key\nobjectEncoding: utf-8", "objectEncoding", "objectEncoding only supported for objectType: secret"),
-        ("objectName: s\nobjectType: secret\nobjectEncoding: utf8", "objectEncoding",
-         "invalid objectEncoding: utf8, should be hex, base64 or utf-8"),
-        ("objectName: s\nobjectType: secret\nobjectVersion: abc/def", "objectVersion", #"objectVersion "abc/def" is not valid"#),
-        ("objectName: s\nobjectType: secret\nobjectVersionHistory: many", "objectVersionHistory",
-         #"objectVersionHistory "many" is not valid"#),
-        ("objectName: s\nobjectType: secret\nobjectVersionHistory: -1", "objectVersionHistory",
-         #"objectVersionHistory "-1" is not valid"#),
-        ("objectName: s\nobjectType: secret\nobjectVersionHistory: 101", "objectVersionHistory",
-         #"objectVersionHistory "101" is not valid"#),
-        ("objectName: s\nobjectType: secret\nobjectAlias: /etc/passwd", "objectAlias", "file name must be a relative path"),
+        (
+            "objectName: s\nobjectType: blob", "objectType",
+            #"objectType "blob" is not valid, accepted values are secret, key, cert"#
+        ),
+        (
+            "objectName: s\nobjectType: cert\nobjectFormat: pfx", "objectFormat",
+            "PFX format only supported for objectType: secret"
+        ),
+        (
+            "objectName: s\nobjectType: key\nobjectFormat: PFX", "objectFormat",
+            "PFX format only supported for objectType: secret"
+        ),
+        (
+            "objectName: s\nobjectType: secret\nobjectFormat: der", "objectFormat",
+            "invalid objectFormat: der, should be PEM or PFX"
+        ),
+        (
+            "objectName: s\nobjectType: key\nobjectEncoding: utf-8", "objectEncoding",
+            "objectEncoding only supported for objectType: secret"
+        ),
+        (
+            "objectName: s\nobjectType: secret\nobjectEncoding: utf8", "objectEncoding",
+            "invalid objectEncoding: utf8, should be hex, base64 or utf-8"
+        ),
+        (
+            "objectName: s\nobjectType: secret\nobjectVersion: abc/def", "objectVersion",
+            #"objectVersion "abc/def" is not valid"#
+        ),
+        (
+            "objectName: s\nobjectType: secret\nobjectVersionHistory: many", "objectVersionHistory",
+            #"objectVersionHistory "many" is not valid"#
+        ),
+        (
+            "objectName: s\nobjectType: secret\nobjectVersionHistory: -1", "objectVersionHistory",
+            #"objectVersionHistory "-1" is not valid"#
+        ),
+        (
+            "objectName: s\nobjectType: secret\nobjectVersionHistory: 101", "objectVersionHistory",
+            #"objectVersionHistory "101" is not valid"#
+        ),
+        (
+            "objectName: s\nobjectType: secret\nobjectAlias: /etc/passwd", "objectAlias",
+            "file name must be a relative path"
+        ),
         ("objectName: s\nobjectType: secret\nobjectAlias: a/../../b", "objectAlias", "file name must not contain '..'"),
     ])
     func fieldErrors(entry: String, field: String, message: String) {
@@ -122,15 +173,20 @@ import Testing
     }
 
     @Test func quotedHistoryIsAccepted() throws {
-        #expect(try objects(objectsYAML("objectName: s\nobjectType: secret\nobjectVersionHistory: \"2\""))[0].versionHistory == 2)
+        #expect(
+            try objects(objectsYAML("objectName: s\nobjectType: secret\nobjectVersionHistory: \"2\""))[0].versionHistory
+                == 2)
     }
 
     @Test func descriptionNamesTheObject() throws {
-        let yaml = objectsYAML("objectName: a\nobjectType: secret", "objectName: b\nobjectType: secret",
-                               "objectName: db\nobjectType: secrets")
+        let yaml = objectsYAML(
+            "objectName: a\nobjectType: secret", "objectName: b\nobjectType: secret",
+            "objectName: db\nobjectType: secrets")
         let list = try ObjectList.parse(yaml)
-        #expect(list.problems.first?.description
-            == #"objects[2] (objectName "db"): objectType "secrets" is not valid, accepted values are secret, key, cert (did you mean "secret"?)"#)
+        #expect(
+            list.problems.first?.description
+                == #"objects[2] (objectName "db"): objectType "secrets" is not valid, accepted values are secret, key, cert (did you mean "secret"?)"#
+        )
         #expect(list.objects.count == 2)
     }
 

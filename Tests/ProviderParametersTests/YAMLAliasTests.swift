@@ -9,7 +9,10 @@ import Testing
 
     func objectsError(_ text: String) -> ParameterError? {
         finishing(within: 10) { () -> ParameterError? in
-            do throws(ParameterError) { _ = try ObjectList.parse(text); return nil } catch { return error }
+            do throws(ParameterError) {
+                _ = try ObjectList.parse(text)
+                return nil
+            } catch { return error }
         } ?? nil
     }
 
@@ -37,10 +40,11 @@ import Testing
 
     /// `&` and `*` inside values are text, not anchors or aliases.
     @Test func ampersandsAndAsterisksInValuesAreText() throws {
-        let raw = try ObjectsYAML.decode(objectsYAML(
-            "objectName: a&b*c\nobjectAlias: \"&x *y\"",
-            "objectName: 'q *r'\nobjectAlias: |\n  &z\n  *w",
-            "objectName: k # &not-an-anchor\nobjectAlias: '&'"))
+        let raw = try ObjectsYAML.decode(
+            objectsYAML(
+                "objectName: a&b*c\nobjectAlias: \"&x *y\"",
+                "objectName: 'q *r'\nobjectAlias: |\n  &z\n  *w",
+                "objectName: k # &not-an-anchor\nobjectAlias: '&'"))
         #expect(raw.map { $0[.objectName] } == ["a&b*c", "q *r", "k"])
         #expect(raw.map { $0[.objectAlias] } == ["&x *y", "&z\n*w", "&"])
     }

@@ -14,7 +14,8 @@ import Testing
     /// Answers each request by its `attributes` text: a kind name throws that kind, anything else succeeds.
     struct ScriptedHandler: MountHandler {
         static let kinds: [String: MountError.Kind] = [
-            "invalidArgument": .invalidArgument, "permissionDenied": .permissionDenied, "unauthenticated": .unauthenticated,
+            "invalidArgument": .invalidArgument, "permissionDenied": .permissionDenied,
+            "unauthenticated": .unauthenticated,
             "notFound": .notFound, "resourceExhausted": .resourceExhausted, "unavailable": .unavailable,
             "deadlineExceeded": .deadlineExceeded, "internalError": .internalError,
         ]
@@ -22,8 +23,13 @@ import Testing
         func mount(_ input: MountInput) async throws(MountError) -> MountResult {
             if let kind = Self.kinds[input.attributes] { throw MountError(kind, "scripted \(input.attributes)") }
             return MountResult(
-                files: [MountedFile(path: "dir/a", mode: 0o600, contents: [0, 1, 255]), MountedFile(path: "b", mode: 0o644, contents: [])],
-                objectVersions: [ObjectVersion(id: "secret/a", version: "v1"), ObjectVersion(id: "key/b", version: "v2")])
+                files: [
+                    MountedFile(path: "dir/a", mode: 0o600, contents: [0, 1, 255]),
+                    MountedFile(path: "b", mode: 0o644, contents: []),
+                ],
+                objectVersions: [
+                    ObjectVersion(id: "secret/a", version: "v1"), ObjectVersion(id: "key/b", version: "v2"),
+                ])
         }
     }
 
@@ -58,20 +64,28 @@ import Testing
     }
 
     /// Serves `ScriptedHandler` on a socket in a fresh folder, runs `body` with a client, then stops the server.
-    func withServer(_ body: (V1alpha1_CSIDriverProvider.Client<HTTP2ClientTransport.Posix>) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mount-service-\(UUID().uuidString.prefix(8))")
+    func withServer(_ body: (V1alpha1_CSIDriverProvider.Client<HTTP2ClientTransport.Posix>) async throws -> Void)
+        async throws
+    {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mount-service-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let socket = folder.appendingPathComponent("azure.sock").path
-        let settings = ServerSettings(endpoint: try UnixSocketEndpoint(parsing: "unix://\(socket)"), healthzHost: "127.0.0.1", healthzPort: 0)
-        let server = Task { try await ServerRunner.run(settings: settings, mounter: ScriptedHandler(), logger: Logger(label: "test")) }
+        let settings = ServerSettings(
+            endpoint: try UnixSocketEndpoint(parsing: "unix://\(socket)"), healthzHost: "127.0.0.1", healthzPort: 0)
+        let server = Task {
+            try await ServerRunner.run(settings: settings, mounter: ScriptedHandler(), logger: Logger(label: "test"))
+        }
         defer { server.cancel() }
         let deadline = ContinuousClock.now + .seconds(20)
         while !FileManager.default.fileExists(atPath: socket) {
             guard ContinuousClock.now < deadline else { throw CancellationError() }
             try await Task.sleep(for: .milliseconds(10))
         }
-        try await withGRPCClient(transport: .http2NIOPosix(target: .unixDomainSocket(path: socket), transportSecurity: .plaintext)) {
+        try await withGRPCClient(
+            transport: .http2NIOPosix(target: .unixDomainSocket(path: socket), transportSecurity: .plaintext)
+        ) {
             try await body(V1alpha1_CSIDriverProvider.Client(wrapping: $0))
         }
     }

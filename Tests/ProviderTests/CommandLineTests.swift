@@ -5,13 +5,14 @@ import Testing
 
 @Suite struct CommandLineTests {
     @Test func goStyleFlagsAreNormalised() {
-        #expect(GoFlagCompatibility.normalize([
-            "-endpoint=unix:///provider/azure.sock", "--construct-pem-chain", "-v=3", "-v", "4",
-            "--write-cert-and-key-in-separate-files=false", "--", "-keep",
-        ]) == [
-            "--endpoint=unix:///provider/azure.sock", "--construct-pem-chain=true", "--verbosity=3", "-v", "4",
-            "--write-cert-and-key-in-separate-files=false", "--", "-keep",
-        ])
+        #expect(
+            GoFlagCompatibility.normalize([
+                "-endpoint=unix:///provider/azure.sock", "--construct-pem-chain", "-v=3", "-v", "4",
+                "--write-cert-and-key-in-separate-files=false", "--", "-keep",
+            ]) == [
+                "--endpoint=unix:///provider/azure.sock", "--construct-pem-chain=true", "--verbosity=3", "-v", "4",
+                "--write-cert-and-key-in-separate-files=false", "--", "-keep",
+            ])
     }
 
     @Test(arguments: ["1", "t", "T", "TRUE", "true", "True"])
@@ -23,7 +24,10 @@ import Testing
     @Test(arguments: ["yes", "no", "tRUE", "", "2", "on"])
     func notGoBooleans(text: String) { #expect(BoolFlag(argument: text) == nil) }
 
-    @Test(arguments: [("5s", Duration.seconds(5)), ("500ms", .milliseconds(500)), ("1m30s", .seconds(90)), ("2h", .seconds(7200)), ("1.5s", .milliseconds(1500))])
+    @Test(arguments: [
+        ("5s", Duration.seconds(5)), ("500ms", .milliseconds(500)), ("1m30s", .seconds(90)), ("2h", .seconds(7200)),
+        ("1.5s", .milliseconds(1500)),
+    ])
     func goDurations(text: String, duration: Duration) { #expect(DurationFlag(argument: text)?.duration == duration) }
 
     @Test(arguments: ["5", "s", "", "5x", "-1s", "0s", "1m30", "1000000000h"])

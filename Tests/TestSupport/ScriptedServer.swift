@@ -12,7 +12,9 @@ public final class ScriptedServer: Sendable {
         public var headers: [(name: String, value: String)]
         public var body: String
 
-        public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
     }
 
     public enum Reply: Sendable {
@@ -93,7 +95,8 @@ public final class ScriptedServer: Sendable {
             case .end:
                 guard let head else { return }
                 let request = Request(
-                    method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
+                    method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
+                    body: body)
                 switch server().answer(request) {
                 case .hangUp:
                     context.close(promise: nil)
@@ -102,7 +105,8 @@ public final class ScriptedServer: Sendable {
                 case .respond(let status, let headers, let text):
                     var responseHeaders = HTTPHeaders(headers)
                     responseHeaders.replaceOrAdd(name: "Content-Length", value: "\(text.utf8.count)")
-                    let responseHead = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders)
+                    let responseHead = HTTPResponseHead(
+                        version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders)
                     context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
                     context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
                     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

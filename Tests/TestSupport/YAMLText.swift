@@ -32,8 +32,10 @@ public func finishing<T: Sendable>(within seconds: Double, _ work: @escaping @Se
 
 /// The `objects` parameter holding the given entries, each a YAML document in a `- |` block, as classes write it.
 public func objectsYAML(_ entries: String...) -> String {
-    "array:\n" + entries.map { entry in
-        "  - |\n" + entry.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
-            .joined(separator: "\n") + "\n"
-    }.joined()
+    "array:\n"
+        + entries.map { entry in
+            "  - |\n"
+                + entry.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+                .joined(separator: "\n") + "\n"
+        }.joined()
 }

@@ -22,28 +22,44 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("healthz-path"), help: "Path of the HTTP liveness endpoint.")
     var healthzPath: String = ServerSettings.defaultHealthzPath
 
-    @Option(name: .customLong("healthz-timeout"), help: "Timeout of the health check /healthz makes over the socket (Go duration).")
+    @Option(
+        name: .customLong("healthz-timeout"),
+        help: "Timeout of the health check /healthz makes over the socket (Go duration).")
     var healthzTimeout = DurationFlag(ServerSettings.defaultHealthzTimeout)
 
     @Option(name: .customLong("metrics-backend"), help: "Metrics backend; only prometheus is supported.")
     var metricsBackend: String = "prometheus"
 
-    @Option(name: .customLong("prometheus-port"), help: "Port for Prometheus metrics (accepted for compatibility; metrics are not served yet).")
+    @Option(
+        name: .customLong("prometheus-port"),
+        help: "Port for Prometheus metrics (accepted for compatibility; metrics are not served yet).")
     var prometheusPort: Int = 8898
 
-    @Option(name: .customLong("construct-pem-chain"), help: "Order certificate chains leaf -> intermediates -> root (true|false).")
+    @Option(
+        name: .customLong("construct-pem-chain"),
+        help: "Order certificate chains leaf -> intermediates -> root (true|false).")
     var constructPEMChain = BoolFlag(ContentSettings().constructPEMChain)
 
-    @Option(name: .customLong("write-cert-and-key-in-separate-files"), help: "Also write <file>.crt and <file>.key for certificate-backed secrets (true|false).")
+    @Option(
+        name: .customLong("write-cert-and-key-in-separate-files"),
+        help: "Also write <file>.crt and <file>.key for certificate-backed secrets (true|false).")
     var writeCertAndKeyInSeparateFiles = BoolFlag(ContentSettings().writeCertAndKeyInSeparateFiles)
 
-    @Option(name: .customLong("cloud-name"), help: "Cloud for classes without cloudName: AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud, AzureGermanCloud.")
+    @Option(
+        name: .customLong("cloud-name"),
+        help:
+            "Cloud for classes without cloudName: AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud, AzureGermanCloud."
+    )
     var cloudName: String = ParameterSettings().defaultCloudName.rawValue
 
     @Option(name: .customLong("nmi-port"), help: "Port of aad-pod-identity's NMI on localhost, for usePodIdentity.")
     var nmiPort: Int = PodIdentityCredential.defaultPort
 
-    @Option(name: .customLong("extra-ca-bundle"), help: "PEM file of CA certificates trusted in addition to the system roots (Azure Stack Hub, TLS-inspecting proxies). SSL_CERT_FILE and SSL_CERT_DIR are honoured too.")
+    @Option(
+        name: .customLong("extra-ca-bundle"),
+        help:
+            "PEM file of CA certificates trusted in addition to the system roots (Azure Stack Hub, TLS-inspecting proxies). SSL_CERT_FILE and SSL_CERT_DIR are honoured too."
+    )
     var extraCABundle: String?
 
     @Option(name: .customLong("custom-user-agent"), help: "Appended to the User-Agent of requests to Azure.")
@@ -52,7 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("mount-timeout"), help: "The longest one mount may take (Go duration).")
     var mountTimeout = DurationFlag(PipelineSettings.defaultMountTimeout)
 
-    @Option(name: .customLong("shutdown-grace-period"), help: "How long in-flight mounts may finish after SIGTERM (Go duration).")
+    @Option(
+        name: .customLong("shutdown-grace-period"),
+        help: "How long in-flight mounts may finish after SIGTERM (Go duration).")
     var shutdownGracePeriod = DurationFlag(ServerSettings.defaultShutdownGracePeriod)
 
     @OptionGroup var logging: LoggingOptions
@@ -63,15 +81,23 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--endpoint: \(error)")
         }
-        for (name, port) in [("--healthz-port", healthzPort), ("--prometheus-port", prometheusPort), ("--nmi-port", nmiPort)] {
-            guard (1...65535).contains(port) else { throw ValidationError("\(name) must be between 1 and 65535, got \(port)") }
+        for (name, port) in [
+            ("--healthz-port", healthzPort), ("--prometheus-port", prometheusPort), ("--nmi-port", nmiPort),
+        ] {
+            guard (1...65535).contains(port) else {
+                throw ValidationError("\(name) must be between 1 and 65535, got \(port)")
+            }
         }
-        guard healthzPath.hasPrefix("/") else { throw ValidationError("--healthz-path must start with /, got \"\(healthzPath)\"") }
+        guard healthzPath.hasPrefix("/") else {
+            throw ValidationError("--healthz-path must start with /, got \"\(healthzPath)\"")
+        }
         guard metricsBackend.lowercased() == "prometheus" else {
             throw ValidationError("--metrics-backend \"\(metricsBackend)\" is not supported; use prometheus")
         }
         guard let cloud = CloudName(parsing: cloudName), cloud != .azureStackCloud else {
-            throw ValidationError("--cloud-name \"\(cloudName)\" is not a built-in cloud; use one of \(builtInCloudNames); AzureStackCloud is chosen per class with cloudName and cloudEnvFileName")
+            throw ValidationError(
+                "--cloud-name \"\(cloudName)\" is not a built-in cloud; use one of \(builtInCloudNames); AzureStackCloud is chosen per class with cloudName and cloudEnvFileName"
+            )
         }
     }
 
@@ -96,14 +122,16 @@ struct ServeCommand: AsyncParsableCommand {
             // One pooled client for the process: connections to Entra ID and Key Vault are reused across mounts.
             http = try AzureHTTPClient(
                 settings: HTTPClientSettings(
-                    userAgent: HTTPClientSettings.userAgent(product: ProviderInfo.runtimeName, version: ProviderInfo.version, custom: customUserAgent),
+                    userAgent: HTTPClientSettings.userAgent(
+                        product: ProviderInfo.runtimeName, version: ProviderInfo.version, custom: customUserAgent),
                     extraCABundlePath: extraCABundle),
                 logger: logger)
         } catch {
             logger.critical("cannot configure HTTPS", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
-        let vaults = KeyVaultReaderFactory(http: http, tokens: TokenCache(logger: logger), nmiPort: nmiPort, logger: logger)
+        let vaults = KeyVaultReaderFactory(
+            http: http, tokens: TokenCache(logger: logger), nmiPort: nmiPort, logger: logger)
         let mounter = KeyVaultMounter(settings: pipelineSettings, vaults: vaults, logger: logger)
         var failure: (any Error)?
         do {

@@ -13,7 +13,9 @@ struct DurationFlag: ExpressibleByArgument, Sendable, Equatable, CustomStringCon
     }
 
     init?(argument: String) {
-        let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [
+            ("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600),
+        ]
         var rest = Substring(argument)
         var seconds = 0.0
         guard !rest.isEmpty else { return nil }

@@ -22,10 +22,13 @@ enum GoFlagCompatibility {
             if rewritten.hasPrefix("-v=") {
                 rewritten = "--verbosity=" + rewritten.dropFirst(3)
             } else if rewritten.hasPrefix("-"), !rewritten.hasPrefix("--"), rewritten.count > 2,
-                      rewritten.dropFirst().first?.isLetter == true, !isShortCluster(rewritten) {
+                rewritten.dropFirst().first?.isLetter == true, !isShortCluster(rewritten)
+            {
                 rewritten = "-" + rewritten
             }
-            if rewritten.hasPrefix("--"), !rewritten.contains("="), booleanFlags.contains(String(rewritten.dropFirst(2))) {
+            if rewritten.hasPrefix("--"), !rewritten.contains("="),
+                booleanFlags.contains(String(rewritten.dropFirst(2)))
+            {
                 rewritten += "=true"
             }
             result.append(rewritten)

@@ -30,7 +30,9 @@ struct ProviderLogHandler: LogHandler {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    static func render(format: Format, date: Date, level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
+    static func render(format: Format, date: Date, level: Logger.Level, message: String, metadata: Logger.Metadata)
+        -> String
+    {
         let timestamp = Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
         let keys = metadata.keys.sorted()
         switch format {
@@ -47,7 +49,11 @@ struct ProviderLogHandler: LogHandler {
     /// Quoted (JSON escaping) when the value could be read as more than one field or line: values can
     /// come from requests, and a newline in one must not forge a log line.
     private static func quoteIfNeeded(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 || $0.value == 0x7f }
+        let needsQuotes =
+            value.isEmpty
+            || value.unicodeScalars.contains {
+                $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 || $0.value == 0x7f
+            }
         return needsQuotes ? jsonString(value) : value
     }
 
