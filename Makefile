@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PRODUCT := secrets-store-csi-driver-provider-azure
 APT_PACKAGES := libssl-dev pkg-config
 
-.PHONY: all deps venv build test unit e2e demo release bench clean
+.PHONY: all deps venv build test unit e2e demo release bench clean format format-check
 
 all: build
 
@@ -26,8 +26,8 @@ $(VENV)/.installed: Tests/e2e/requirements.txt
 build: deps
 	swift build --build-tests
 
-## test: Swift unit tests, then the end-to-end suite against the built binary.
-test: deps venv build
+## test: the format check, Swift unit tests, the end-to-end suite against the built binary, the chart tests.
+test: deps venv format-check build
 	swift test --skip-build
 	cd Tests/e2e && ../../$(PY) -m pytest -q -p no:cacheprovider
 	$(MAKE) chart-test
@@ -46,6 +46,14 @@ demo: deps venv
 ## release: an optimised binary in .build/release.
 release: deps
 	swift build -c release --product $(PRODUCT)
+
+## format / format-check: the toolchain's swift-format with .swift-format (generated code opts out per file).
+SWIFT_FORMAT_PATHS := Package.swift Sources Tests
+format:
+	swift format format --in-place --recursive --parallel $(SWIFT_FORMAT_PATHS)
+
+format-check:
+	swift format lint --strict --recursive --parallel $(SWIFT_FORMAT_PATHS)
 
 clean:
 	rm -rf .build $(VENV)
