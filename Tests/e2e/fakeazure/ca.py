@@ -33,9 +33,13 @@ class TestCA:
         with open(self.ca_path, "wb") as f:
             f.write(self.cert.public_bytes(serialization.Encoding.PEM))
 
-    def server_context(self, hostnames: list[str]) -> ssl.SSLContext:
-        """TLS server context whose certificate names every host (wildcards allowed) plus loopback."""
+    def server_context(self, hostnames: list[str], expired: bool = False, name: str = "server") -> ssl.SSLContext:
+        """TLS server context whose certificate names every host (wildcards allowed) plus loopback.
+        expired: the certificate's validity ended a day ago (a server whose certificate was not renewed).
+        name: the file stem of the certificate and key in the CA's directory."""
         now = datetime.datetime.now(datetime.timezone.utc)
+        if expired:
+            now -= datetime.timedelta(days=31)
         key = ec.generate_private_key(ec.SECP256R1())
         sans = [x509.DNSName(h) for h in dict.fromkeys(hostnames)]
         sans += [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
@@ -51,8 +55,8 @@ class TestCA:
                 .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()),
                                critical=False)
                 .sign(self.key, hashes.SHA256()))
-        cert_path = os.path.join(self.directory, "server.pem")
-        key_path = os.path.join(self.directory, "server.key")
+        cert_path = os.path.join(self.directory, f"{name}.pem")
+        key_path = os.path.join(self.directory, f"{name}.key")
         with open(cert_path, "wb") as f:
             f.write(cert.public_bytes(serialization.Encoding.PEM))
         with os.fdopen(os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:

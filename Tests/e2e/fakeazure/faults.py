@@ -4,7 +4,7 @@ import threading
 import time
 
 SERVERS = ("keyvault", "entra", "imds", "nmi")
-KINDS = ("status", "reset", "truncate", "hang", "hold", "latency")
+KINDS = ("status", "reset", "truncate", "reset_body", "huge", "chunked_endless", "hang", "hold", "latency")
 
 
 class Hold:
@@ -29,6 +29,10 @@ class Hold:
 class Faults:
     def __init__(self, latency_ms: int = 0):
         self._lock = threading.Lock()
+        # fault id -> how many requests it caught whose client closed the connection while waiting for the
+        # answer (hang, hold, huge, chunked_endless): proof that a cancelled client stops its requests.
+        self._closed: dict[int, int] = {}
+        self._closed_cond = threading.Condition(self._lock)
         self._faults: list[dict] = []
         self._holds: dict[int, Hold] = {}
         self._ids = itertools.count(1)
@@ -38,6 +42,7 @@ class Faults:
     def inject(self, server: str, kind: str, count: int | None = 1, **opts) -> int:
         """Queue a fault for the next `count` matching requests (None = every request until cleared).
         opts: status=, retry_after=, body= (status); seconds= (hang); ms= (latency);
+        size= (huge: bytes of the JSON body, default 100 MiB); seconds=, interval= (chunked_endless);
         path_contains=, host_contains=, method= (matching, all kinds).
         `hold` keeps each matching request open, unanswered, until release() (or stop)."""
         if server not in SERVERS:
@@ -74,6 +79,19 @@ class Faults:
             holds = [self._holds[fid]] if fid is not None else list(self._holds.values())
         for hold in holds:
             hold.released.set()
+
+    def note_closed(self, fid: int) -> None:
+        with self._closed_cond:
+            self._closed[fid] = self._closed.get(fid, 0) + 1
+            self._closed_cond.notify_all()
+
+    def closed_count(self, fid: int) -> int:
+        with self._lock:
+            return self._closed.get(fid, 0)
+
+    def wait_closed(self, fid: int, count: int, timeout: float) -> bool:
+        with self._closed_cond:
+            return self._closed_cond.wait_for(lambda: self._closed.get(fid, 0) >= count, timeout)
 
     def set_latency(self, ms: int, server: str | None = None) -> None:
         for s in ([server] if server else SERVERS):

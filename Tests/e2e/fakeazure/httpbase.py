@@ -5,6 +5,7 @@ applies latency/status/reset/truncate/hang faults around it, so every server beh
 """
 import json
 import os
+import select
 import socket
 import ssl
 import struct
@@ -187,10 +188,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._log(srv, req, 0, start, "reset")
             self._reset()
             return
-        if kind == "hang":
-            srv.ctx.stopping.wait(float(fault.get("seconds", 30)))
-        if kind == "hold":
-            self._hold(srv, fault["hold"])
+        if kind in ("huge", "chunked_endless"):
+            self._stream_fault(srv, req, start, fault)
+            return
+        if kind == "hang" and not self._wait(srv, float(fault.get("seconds", 30))):
+            self._client_gone(srv, req, start, fault)
+            return
+        if kind == "hold" and not self._hold(srv, fault["hold"]):
+            self._client_gone(srv, req, start, fault)
+            return
         if kind == "status":
             resp = srv.app.fault_response(req, fault)
         else:
@@ -204,15 +210,92 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "truncate":
             self._send(resp, srv, host, raw, start, truncate=True, req=req)
             return
+        if kind == "reset_body":
+            self._send(resp, srv, host, raw, start, truncate=True, req=req, fault="reset_body", rst=True)
+            return
         self._send(resp, srv, host, raw, start, req=req, fault=kind)
 
-    @staticmethod
-    def _hold(srv, hold):
-        """Keeps the request unanswered until the test releases it (or the fakes stop)."""
+    def _hold(self, srv, hold) -> bool:
+        """Keeps the request unanswered until the test releases it (or the fakes stop). False when the client
+        closed the connection meanwhile (nothing is answered then)."""
         hold.catch()
         while not hold.released.wait(0.05):
             if srv.ctx.stopping.is_set():
+                return True
+            if self._client_closed():
+                return False
+        return True
+
+    def _wait(self, srv, seconds: float) -> bool:
+        """Waits `seconds` (a hang); False as soon as the client closes the connection."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not srv.ctx.stopping.is_set():
+            if self._client_closed():
+                return False
+            srv.ctx.stopping.wait(min(0.05, max(0.0, deadline - time.monotonic())))
+        return True
+
+    def _client_closed(self) -> bool:
+        """True when the client has closed (or reset) its end: EOF, or a TLS alert record (close_notify), is
+        waiting on the raw socket. Peeks below TLS, so nothing the client sent is consumed."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            if not readable:
+                return False
+            head = socket.socket.recv(self.connection, 1, socket.MSG_PEEK)
+        except (OSError, ValueError):
+            return True
+        return head == b"" or (self.server.ssl_context is not None and head == b"\x15")
+
+    def _client_gone(self, srv, req, start, fault):
+        """Logs a request whose client left before the answer (status 0, `client_closed`), and counts it."""
+        self._log(srv, req, 0, start, fault["kind"], client_closed=True)
+        srv.ctx.faults.note_closed(fault["id"])
+        self.close_connection = True
+
+    def _stream_fault(self, srv, req, start, fault):
+        """`huge`: a 200 whose JSON body is `size` bytes (a secret value of that many "A"s), streamed with its
+        Content-Length. `chunked_endless`: a 200 with chunked encoding whose body never ends (a chunk every
+        `interval` seconds, for at most `seconds`). Both stop when the client closes the connection."""
+        self._log(srv, req, 200, start, fault["kind"])
+        self.close_connection = True
+        chunked = fault["kind"] == "chunked_endless"
+        head, tail = b'{"value":"', b'"}'
+        size = int(fault.get("size", 100 << 20))
+        block = b"A" * 65536
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Content-Length", str(size))
+            self.end_headers()
+            if chunked:
+                self._endless_chunks(srv, head, block, float(fault.get("seconds", 120)),
+                                     float(fault.get("interval", 0.01)), fault)
                 return
+            self.wfile.write(head)
+            left = size - len(head) - len(tail)
+            while left > 0 and not srv.ctx.stopping.is_set():
+                n = min(left, len(block))
+                self.wfile.write(block[:n])
+                left -= n
+            self.wfile.write(tail)
+            self.wfile.flush()
+        except OSError:
+            srv.ctx.faults.note_closed(fault["id"])
+
+    def _endless_chunks(self, srv, head, block, seconds, interval, fault):
+        deadline = time.monotonic() + seconds   # bounded: the fake never streams forever
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(head), head))
+        while time.monotonic() < deadline and not srv.ctx.stopping.is_set():
+            if self._client_closed():
+                srv.ctx.faults.note_closed(fault["id"])
+                return
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
+            self.wfile.flush()
+            srv.ctx.stopping.wait(interval)
 
     def _reset(self):
         # SO_LINGER 0 makes close() send a TCP RST: the client sees "connection reset by peer".
@@ -226,20 +309,22 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _log(self, srv, req, status, start, fault=None):
+    def _log(self, srv, req, status, start, fault=None, client_closed=False):
         try:
             local = "%s:%d" % self.connection.getsockname()[:2]   # which listener: loopback or 169.254.169.254:80
         except OSError:
             local = None
         srv.ctx.log.add({"server": srv.name, "method": req.method, "host": req.host, "path": req.path,
                          "status": status, "time": start, "duration_ms": round((time.time() - start) * 1000, 3),
-                         "fault": fault, "headers": logged_headers(req.headers), "local": local})
+                         "fault": fault, "headers": logged_headers(req.headers), "local": local,
+                         "client_closed": client_closed})
 
-    def _send(self, resp: Response, srv, host, raw, start, truncate=False, req=None, fault=None):
+    def _send(self, resp: Response, srv, host, raw, start, truncate=False, req=None, fault=None, rst=False):
+        """truncate: half the body, then close (FIN); with rst, a TCP RST instead (reset mid-body)."""
         body = resp.body
         if req is not None:
             # Logged before the answer leaves: a client that got its answer always finds it in the log.
-            self._log(srv, req, resp.status, start, "truncate" if truncate else fault)
+            self._log(srv, req, resp.status, start, fault if rst else ("truncate" if truncate else fault))
         try:
             self.send_response(resp.status)
             if resp.content_type:
@@ -259,3 +344,5 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         if truncate:
             self.close_connection = True
+        if rst:
+            self._reset()

@@ -105,6 +105,10 @@ class FakeAzure:
         for c in self.clouds.values():
             hosts += list(c.authority_hosts) + ["*." + c.vault_suffix]
         tls = self.ca.server_context(hosts)
+        # Certificates a misconfigured or stale server would present (set_server_certificate): one for a host
+        # name no Azure service has, and one that expired.
+        self._tls = {"valid": tls, "wrong-name": self.ca.server_context(["wrong-name.fakeazure.test"], name="wrong-name"),
+                     "expired": self.ca.server_context(hosts, expired=True, name="expired")}
 
         kv = FakeServer("keyvault", KeyVaultApp(self.store, self.tokens, self.tenant_id), ctx, tls)
         entra = FakeServer("entra", EntraApp(ctx), ctx, tls)
@@ -115,6 +119,7 @@ class FakeAzure:
         proxy = ProxyServer(self._router, self.stopping, credentials=self.proxy_auth)
         adm = admin.AdminServer(self)
         self._servers = [kv, entra, imds, nmi, proxy, adm]
+        self._https = {"keyvault": kv, "entra": entra}
         for s in self._servers:
             s.start()
         self.keyvault_port, self.entra_port, self.imds_port, self.nmi_port = kv.port, entra.port, imds.port, nmi.port
@@ -189,6 +194,50 @@ class FakeAzure:
         """Lets requests held by `fault_id` (by every hold fault when None) go on to their answers."""
         self.faults.release(fault_id)
 
+    def wait_closed(self, fault_id: int, count: int = 1, timeout: float = 10) -> bool:
+        """True once `count` requests caught by fault `fault_id` (hang, hold, huge, chunked_endless) were
+        abandoned by their client: the connection closed before the answer was complete."""
+        return self.faults.wait_closed(fault_id, count, timeout)
+
+    def closed_count(self, fault_id: int) -> int:
+        return self.faults.closed_count(fault_id)
+
+    def set_server_certificate(self, which: str = "valid", server: str | None = None) -> None:
+        """The certificate Key Vault and Entra ID (or only `server`) present to new connections:
+        "valid", "wrong-name" (names only wrong-name.fakeazure.test) or "expired" (signed by the same CA).
+        Connections already open keep theirs."""
+        for name, srv in self._https.items():
+            if server in (None, name):
+                srv.ssl_context = self._tls[which]
+
+    # ---- the vaults' contents, changed between mounts (rotation) ---------------------------------
+    def _object(self, vault: str, kind: str, name: str):
+        return self.store.vaults[vault].objects[kind][name.lower()]
+
+    def add_version(self, vault: str, kind: str, name: str, value: str, version: str | None = None,
+                    created: int | None = None, **fields) -> str:
+        """Adds a secret version (kind "secrets") created now (after every other): the new latest, as after
+        `az keyvault secret set`. Returns its version id."""
+        if kind != "secrets":
+            raise ValueError("add_version adds secret versions only")
+        obj = self._object(vault, kind, name)
+        version = version or uuid.uuid4().hex
+        created = created or max([int(time.time())] + [v["created"] + 1 for v in obj.versions])
+        obj.versions.append(dict(fields, version=version, value=value, created=created, updated=created,
+                                 enabled=True))
+        return version
+
+    def set_enabled(self, vault: str, kind: str, name: str, version: str, enabled: bool) -> None:
+        """Enables or disables one version (`az keyvault secret set-attributes --enabled`)."""
+        v = self._object(vault, kind, name).find(version)
+        if v is None:
+            raise KeyError(f"{vault}/{kind}/{name}/{version}")
+        v["enabled"] = bool(enabled)
+
+    def delete_object(self, vault: str, kind: str, name: str) -> None:
+        """Deletes an object with all its versions: reads and lists answer 404 from now on."""
+        del self.store.vaults[vault].objects[kind][name.lower()]
+
     def clear_faults(self) -> None:
         self.faults.clear()
 
@@ -208,6 +257,7 @@ class FakeAzure:
         self.clear_requests()
         self.faults.reset_latency()
         self.set_token_lifetime(None)
+        self.set_server_certificate("valid")
 
     def mint_service_account_token(self, namespace: str, service_account: str,
                                    audience: str = "api://AzureADTokenExchange", lifetime_seconds: int = 3600,
