@@ -33,16 +33,22 @@ class TestCA:
         with open(self.ca_path, "wb") as f:
             f.write(self.cert.public_bytes(serialization.Encoding.PEM))
 
-    def server_context(self, hostnames: list[str], expired: bool = False, name: str = "server") -> ssl.SSLContext:
+    def server_context(self, hostnames: list[str], expired: bool = False, name: str = "server",
+                       loopback: str = "both") -> ssl.SSLContext:
         """TLS server context whose certificate names every host (wildcards allowed) plus loopback.
         expired: the certificate's validity ended a day ago (a server whose certificate was not renewed).
-        name: the file stem of the certificate and key in the CA's directory."""
+        name: the file stem of the certificate and key in the CA's directory.
+        loopback: also name localhost and 127.0.0.1, where the fakes really listen ("both"), only the address
+        127.0.0.1 ("ip"), or neither ("none")."""
         now = datetime.datetime.now(datetime.timezone.utc)
         if expired:
             now -= datetime.timedelta(days=31)
         key = ec.generate_private_key(ec.SECP256R1())
         sans = [x509.DNSName(h) for h in dict.fromkeys(hostnames)]
-        sans += [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+        if loopback == "both":
+            sans.append(x509.DNSName("localhost"))
+        if loopback in ("both", "ip"):
+            sans.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
         cert = (x509.CertificateBuilder()
                 .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostnames[0])]))
                 .issuer_name(self.cert.subject).public_key(key.public_key())

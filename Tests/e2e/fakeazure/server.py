@@ -107,7 +107,12 @@ class FakeAzure:
         tls = self.ca.server_context(hosts)
         # Certificates a misconfigured or stale server would present (set_server_certificate): one for a host
         # name no Azure service has, and one that expired.
-        self._tls = {"valid": tls, "wrong-name": self.ca.server_context(["wrong-name.fakeazure.test"], name="wrong-name"),
+        self._tls = {"valid": tls,
+                     "wrong-name": self.ca.server_context(["wrong-name.fakeazure.test"], name="wrong-name",
+                                                          loopback="none"),
+                     # what a proxy at 127.0.0.1 could present: a certificate for its own address only
+                     "proxy-address": self.ca.server_context(["proxy.fakeazure.test"], name="proxy-address",
+                                                             loopback="ip"),
                      "expired": self.ca.server_context(hosts, expired=True, name="expired")}
 
         kv = FakeServer("keyvault", KeyVaultApp(self.store, self.tokens, self.tenant_id), ctx, tls)
@@ -204,7 +209,8 @@ class FakeAzure:
 
     def set_server_certificate(self, which: str = "valid", server: str | None = None) -> None:
         """The certificate Key Vault and Entra ID (or only `server`) present to new connections:
-        "valid", "wrong-name" (names only wrong-name.fakeazure.test) or "expired" (signed by the same CA).
+        "valid", "wrong-name" (names only wrong-name.fakeazure.test), "proxy-address" (names proxy.fakeazure.test
+        and the address 127.0.0.1, where the proxy and the fakes listen) or "expired" (signed by the same CA).
         Connections already open keep theirs."""
         for name, srv in self._https.items():
             if server in (None, name):
