@@ -57,6 +57,17 @@ def kv_requests(fa, path_contains=""):
     return [r for r in fa.requests("keyvault") if path_contains in r["path"]]
 
 
+class NoRetryClient(DriverClient):
+    """The driver's client without its UNAVAILABLE retries: one Mount call is one provider answer, so the
+    attempts the fakes count are the provider's own."""
+
+    def __init__(self, socket_path):
+        self.channel = grpc.insecure_channel("unix:" + socket_path, options=[
+            ("grpc.enable_retries", 0), ("grpc.default_authority", "localhost"),
+            ("grpc.max_receive_message_length", 64 << 20)])
+        self.stub = service_pb2_grpc.CSIDriverProviderStub(self.channel)
+
+
 class SingleAttempt:
     """A channel without the driver's UNAVAILABLE retries: one Mount call is one provider answer."""
 
@@ -121,12 +132,12 @@ def start_azure_provider(fa, *flags, env=None):
 
 @pytest.fixture
 def own_provider(fake_azure):
-    """Starts providers of their own with extra flags: (process, DriverClient); stopped at the end."""
+    """Starts providers of their own with extra flags: (process, NoRetryClient); stopped at the end."""
     started = []
 
     def start(*flags, env=None):
         process = start_azure_provider(fake_azure, *flags, env=env)
-        started.append((process, DriverClient(process.socket_path)))
+        started.append((process, NoRetryClient(process.socket_path)))
         return started[-1]
 
     yield start
