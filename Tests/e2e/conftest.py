@@ -13,6 +13,25 @@ from provider_process import ProviderProcess  # noqa: E402
 pytest_plugins = ["fakeazure.pytest_fixtures"]
 
 
+def pytest_addoption(parser):
+    parser.addoption("--long", action="store_true", default=False,
+                     help="also run the long reliability tests (marked `long`); or RELIABILITY_LONG=1")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "long: a long reliability run, only with --long or RELIABILITY_LONG=1")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long runs are deselected (not skipped) unless asked for: the default run stays within its time budget."""
+    if config.getoption("--long") or os.environ.get("RELIABILITY_LONG") == "1":
+        return
+    long_runs = [item for item in items if item.get_closest_marker("long")]
+    if long_runs:
+        config.hook.pytest_deselected(items=long_runs)
+        items[:] = [item for item in items if not item.get_closest_marker("long")]
+
+
 @pytest.fixture
 def start_provider():
     """Starts providers with the given flags; stops whatever is still running at the end of the test."""

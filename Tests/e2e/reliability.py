@@ -113,6 +113,28 @@ def thread_count(pid):
     return len(os.listdir(f"/proc/{pid}/task"))
 
 
+def outbound_sockets(pid, remote_ports):
+    """How many of the provider's fds are TCP connections to one of `remote_ports` on loopback (its pooled
+    connections to the proxy and the NMI). Idle pooled connections stay open by design (the pool keeps up to 8
+    per host); everything else must come back to its baseline."""
+    inodes = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+                inodes[fields[9]] = remote_port
+    count = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:[") and inodes.get(target[8:-1]) in remote_ports:
+            count += 1
+    return count
+
+
 def settle_fds(pid, at_most, timeout=10):
     """The provider's open fds once they are at most `at_most` (idle connections close, tasks end), or the
     last count after `timeout`."""
