@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PRODUCT := secrets-store-csi-driver-provider-azure
-APT_PACKAGES := libssl-dev pkg-config
+APT_PACKAGES := libssl-dev pkg-config iproute2 openssl
 
 .PHONY: all deps venv build test unit e2e demo release bench clean format format-check
 
@@ -35,7 +35,7 @@ test: deps venv format-check build
 unit: build
 	swift test --skip-build
 
-e2e: venv build
+e2e: deps venv build
 	cd Tests/e2e && ../../$(PY) -m pytest -q -p no:cacheprovider
 
 ## demo: start the fake Azure services and the provider, mount a SecretProviderClass, show the files.

@@ -14,6 +14,8 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
         case malformedResponse
         /// The parameters cannot work (bad tenant id, empty client id, unsupported mode).
         case invalidConfiguration
+        /// The HTTPS proxy refused the configured credentials (407).
+        case proxyRefused
     }
 
     public var kind: Kind
@@ -41,8 +43,8 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func transport(_ mode: IdentityMode, _ error: AzureHTTPError) -> AuthError {
         AuthError(
-            kind: .transport, mode: mode, isDeadlineExceeded: error.kind == .deadlineExceeded,
-            description: "\(mode.credentialName): \(error)")
+            kind: error.kind == .proxyRefused ? .proxyRefused : .transport, mode: mode,
+            isDeadlineExceeded: error.kind == .deadlineExceeded, description: "\(mode.credentialName): \(error)")
     }
 
     /// An OAuth error answer (Entra ID, IMDS): `<prefix>: status <n>, error: <code>, <first description line>`.

@@ -1,3 +1,4 @@
+import AzureHTTP
 import Foundation
 import Logging
 
@@ -31,7 +32,7 @@ public actor TokenCache {
     private let now: @Sendable () -> Date
     private let logger: Logger
     private var entries: [TokenCacheKey: Entry] = [:]
-    private var flights: [TokenCacheKey: TokenFlight] = [:]
+    private var flights: [TokenCacheKey: SharedFlight<AccessToken, AuthError>] = [:]
     private var useCounter: UInt64 = 0
     private var counters = Statistics()
     /// How long a shared request may run. Long enough for IMDS's retries through a 410 (70 s and more);
@@ -69,16 +70,16 @@ public actor TokenCache {
             counters.hits += 1
             return entry.token
         }
-        let flight: TokenFlight
+        let flight: SharedFlight<AccessToken, AuthError>
         if let existing = flights[key] {
             flight = existing
         } else {
             counters.fetches += 1
-            flight = TokenFlight()
+            flight = SharedFlight()
             flights[key] = flight
             let requestDeadline = max(deadline, ContinuousClock.now + acquisitionTimeout)
             Task {
-                let result: TokenFlight.Outcome
+                let result: Result<AccessToken, AuthError>
                 do throws(AuthError) {
                     result = .success(try await credential.fetchToken(scope: scope, deadline: requestDeadline))
                 } catch {

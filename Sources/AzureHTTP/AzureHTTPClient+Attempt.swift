@@ -124,6 +124,8 @@ extension AzureHTTPClient {
                 return attempt.libraryTimeout("timed out after \(settings.requestTimeout)")
             case .cancelled where Task.isCancelled:
                 return attempt.failure(.cancelled, "cancelled")
+            case .proxyAuthenticationRequired:
+                return attempt.failure(.proxyRefused, "the proxy refused the credentials of HTTPS_PROXY (407)")
             default:
                 return attempt.failure(.connection, "\(error)")
             }

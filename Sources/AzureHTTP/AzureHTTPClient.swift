@@ -51,6 +51,7 @@ public final class AzureHTTPClient: Sendable {
             // The pool would otherwise keep re-dialling a failing TLS handshake until the deadline; this
             // client's own retry policy decides instead.
             configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = settings.connectionsPerHost
             configuration.dnsOverride = settings.dnsOverride
             return HTTPClient(
                 eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration,
@@ -86,18 +87,27 @@ public final class AzureHTTPClient: Sendable {
 
     /// Sends a request, retrying per `policy`, and returns the last response whatever its status (callers
     /// interpret 4xx/5xx). Throws only when no response was obtained. Never exceeds `deadline`: a
-    /// `Retry-After` longer than the time left ends the retries with the response in hand.
+    /// `Retry-After` longer than the time left ends the retries with the response in hand. With a `gate`, every
+    /// attempt holds one of the destination's places, and a 429's `Retry-After` pauses all its callers.
     public func send(
-        _ request: AzureHTTPRequest, policy: RetryPolicy = .standard, deadline: ContinuousClock.Instant
+        _ request: AzureHTTPRequest, policy: RetryPolicy = .standard, deadline: ContinuousClock.Instant,
+        gate: RequestGate? = nil
     ) async throws(AzureHTTPError) -> AzureHTTPResponse {
         let target = "\(request.method.rawValue) \(request.redactedURL)"
+        // One id for all attempts of the request, as the Azure SDKs send it: the id Azure support asks for.
+        var request = request
+        request.headers.append((name: "x-ms-client-request-id", value: UUID().uuidString.lowercased()))
         var attempt = 0
         while true {
             attempt += 1
             let started = ContinuousClock.now
             let outcome: Result<AzureHTTPResponse, AzureHTTPError>
             do throws(AzureHTTPError) {
-                outcome = .success(try await perform(request, target: target, deadline: deadline, attempt: attempt))
+                outcome = .success(
+                    try await gated(gate, target: target, deadline: deadline, attempt: attempt) {
+                        () async throws(AzureHTTPError) -> AzureHTTPResponse in
+                        try await perform(request, target: target, deadline: deadline, attempt: attempt)
+                    })
             } catch {
                 outcome = .failure(error)
             }
@@ -111,8 +121,9 @@ public final class AzureHTTPClient: Sendable {
                         "request": "\(target)", "status": "\(response.status)", "attempt": "\(attempt)",
                         "elapsed": "\(elapsed)",
                     ])
-                guard policy.isRetryable(status: response.status), attempt < policy.maxAttempts else { return response }
                 retryAfter = RetryAfter.delay(headers: response.headers, now: Date())
+                if response.status == 429, let gate, let retryAfter { gate.pause(until: .now + retryAfter) }
+                guard policy.isRetryable(status: response.status), attempt < policy.maxAttempts else { return response }
             case .failure(let error):
                 logger.debug(
                     "azure http failed",
@@ -136,6 +147,33 @@ public final class AzureHTTPClient: Sendable {
                 throw AzureHTTPError(kind: .cancelled, target: target, detail: "cancelled", attempts: attempt)
             }
         }
+    }
+
+    /// Runs one attempt holding a place at `gate` (when there is one).
+    private func gated(
+        _ gate: RequestGate?, target: String, deadline: ContinuousClock.Instant, attempt: Int,
+        _ body: () async throws(AzureHTTPError) -> AzureHTTPResponse
+    ) async throws(AzureHTTPError) -> AzureHTTPResponse {
+        guard let gate else { return try await body() }
+        do {
+            try await gate.enter(deadline: deadline)
+        } catch {
+            let detail: String
+            let kind: AzureHTTPError.Kind
+            switch error {
+            case .paused(let until):
+                kind = .throttled
+                detail =
+                    "the server asked to pause requests for another \(until - .now) (Retry-After), past the deadline"
+            case .deadlineExceeded:
+                (kind, detail) = (.deadlineExceeded, "deadline exceeded while waiting for a free request slot")
+            case .cancelled:
+                (kind, detail) = (.cancelled, "cancelled")
+            }
+            throw AzureHTTPError(kind: kind, target: target, detail: detail, attempts: attempt)
+        }
+        defer { gate.leave() }
+        return try await body()
     }
 
     private static func summary(_ outcome: Result<AzureHTTPResponse, AzureHTTPError>) -> String {

@@ -17,6 +17,10 @@ public struct AzureHTTPError: Error, Sendable, Equatable, CustomStringConvertibl
         case responseTooLarge
         /// The calling task was cancelled.
         case cancelled
+        /// The proxy refused the configured credentials (407). Not retried: only a configuration change helps.
+        case proxyRefused
+        /// The destination asked callers to pause (a 429's `Retry-After`) for longer than the deadline allows.
+        case throttled
     }
 
     public var kind: Kind

@@ -2,6 +2,9 @@ import Foundation
 
 /// Everything the process-wide client is built from, read once at start-up.
 public struct HTTPClientSettings: Sendable {
+    /// See `connectionsPerHost`; `serve --max-requests-per-vault` defaults to it too.
+    public static let defaultConnectionsPerHost = 32
+
     /// Sent on every request; see `userAgent(product:version:custom:)`.
     public var userAgent: String
     /// `--extra-ca-bundle`: PEM certificates trusted in addition to the system roots.
@@ -13,6 +16,9 @@ public struct HTTPClientSettings: Sendable {
     public var connectTimeout: Duration
     /// Larger bodies are refused: no Key Vault or token answer comes near it.
     public var maxResponseBytes: Int
+    /// HTTP/1.1 connections kept per host (AsyncHTTPClient's default is 8): as many as requests may be in
+    /// flight to one vault, so no request waits for a connection another is using.
+    public var connectionsPerHost: Int
     /// Host name -> IP address, bypassing DNS while keeping the name for TLS and `Host` (tests use it to reach
     /// a loopback server under a vault-like name).
     package var dnsOverride: [String: String] = [:]
@@ -21,7 +27,7 @@ public struct HTTPClientSettings: Sendable {
         userAgent: String, extraCABundlePath: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
-        maxResponseBytes: Int = 4 << 20
+        maxResponseBytes: Int = 4 << 20, connectionsPerHost: Int = defaultConnectionsPerHost
     ) {
         self.userAgent = userAgent
         self.extraCABundlePath = extraCABundlePath
@@ -29,6 +35,7 @@ public struct HTTPClientSettings: Sendable {
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.connectionsPerHost = max(1, connectionsPerHost)
     }
 
     /// `<product>/<version>`, then the operator's custom agent if any. The product name is the caller's

@@ -20,6 +20,10 @@ public struct KeyVaultError: Error, Sendable, Equatable, CustomStringConvertible
         case challengeRejected
         /// Bad client parameters (vault name).
         case invalidRequest
+        /// The HTTPS proxy refused the configured credentials (407).
+        case proxyRefused
+        /// The read's task was cancelled (its mount was cancelled).
+        case cancelled
     }
 
     public var kind: Kind
@@ -60,7 +64,8 @@ public struct KeyVaultError: Error, Sendable, Equatable, CustomStringConvertible
                 if let innerCode, innerCode != code { text += " (\(innerCode))" }
             }
             return message.isEmpty ? text : "\(text): \(message)"
-        case .authentication, .transport, .malformedResponse, .invalidNextLink, .challengeRejected, .invalidRequest:
+        case .authentication, .transport, .malformedResponse, .invalidNextLink, .challengeRejected, .invalidRequest,
+            .proxyRefused, .cancelled:
             return message
         }
     }

@@ -4,6 +4,7 @@ import AzureHTTP
 import Foundation
 import KeyVaultIdentifiers
 import Logging
+import Synchronization
 
 /// Reads secrets, keys, certificates and version listings from one vault.
 ///
@@ -25,11 +26,22 @@ public struct VaultClient: VaultReading {
     private let vault: URLComponents
     private let initialScope: String
     private let logger: Logger
+    /// The vault's place in the process-wide request limit (`nil`: unlimited).
+    private let gate: RequestGate?
+    /// Where concurrent reads of other mounts are joined (`nil`: every read is sent).
+    private let sharing: ReadSharing?
+    private let counters = Counters()
     public var retryPolicy: RetryPolicy = .standard
+
+    /// Counts of this client's reads; a class so that copies of the client count together.
+    private final class Counters: Sendable {
+        let sent = Atomic<Int>(0)
+        let shared = Atomic<Int>(0)
+    }
 
     public init(
         http: AzureHTTPClient, tokens: TokenCache, credential: any TokenCredential, environment: AzureEnvironment,
-        vaultName: String, logger: Logger
+        vaultName: String, logger: Logger, gate: RequestGate? = nil, sharing: ReadSharing? = nil
     ) throws(KeyVaultError) {
         guard Self.isSafeVaultName(vaultName) else {
             throw KeyVaultError(
@@ -39,13 +51,13 @@ public struct VaultClient: VaultReading {
         try self.init(
             http: http, tokens: tokens, credential: credential,
             vaultBaseURL: environment.vaultURL(vaultName: vaultName),
-            scope: environment.keyVaultScope, logger: logger)
+            scope: environment.keyVaultScope, logger: logger, gate: gate, sharing: sharing)
     }
 
     /// Any base URL (tests point it at a loopback server under a vault-like name).
     package init(
         http: AzureHTTPClient, tokens: TokenCache, credential: any TokenCredential, vaultBaseURL: String, scope: String,
-        logger: Logger
+        logger: Logger, gate: RequestGate? = nil, sharing: ReadSharing? = nil
     ) throws(KeyVaultError) {
         let base = vaultBaseURL.hasSuffix("/") ? vaultBaseURL : vaultBaseURL + "/"
         guard let vault = URLComponents(string: base), vault.host?.isEmpty == false else {
@@ -58,6 +70,12 @@ public struct VaultClient: VaultReading {
         self.vault = vault
         self.initialScope = scope
         self.logger = logger
+        self.gate = gate
+        self.sharing = sharing
+    }
+
+    public var statistics: ReadStatistics {
+        ReadStatistics(sent: counters.sent.load(ordering: .relaxed), shared: counters.shared.load(ordering: .relaxed))
     }
 
     public func getSecret(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
@@ -82,6 +100,36 @@ public struct VaultClient: VaultReading {
     /// unspecified: callers that need an order sort, so there is one rule, theirs). Disabled versions are
     /// included (see `enabled`).
     public func listVersions(of type: ObjectType, name: String, deadline: ContinuousClock.Instant)
+        async throws(KeyVaultError) -> [VersionItem]
+    {
+        try await shared(type, name, version: nil, deadline: deadline) { () async throws(KeyVaultError) in
+            try await listAllVersions(of: type, name: name, deadline: deadline)
+        }
+    }
+
+    // MARK: - Internals
+
+    /// Sends the read, or joins the same read of another mount when there is a `sharing`.
+    private func shared<Answer: Sendable>(
+        _ type: ObjectType, _ name: String, version: String?, deadline: ContinuousClock.Instant,
+        _ perform: () async throws(KeyVaultError) -> Answer
+    ) async throws(KeyVaultError) -> Answer {
+        guard let sharing else {
+            counters.sent.add(1, ordering: .relaxed)
+            return try await perform()
+        }
+        let key = ReadSharing.Key(
+            identity: credential.cacheKey(scope: initialScope), vault: baseURL, type: type, name: name, version: version
+        )
+        let (answer, joined) = try await sharing.read(key, deadline: deadline) { () async throws(KeyVaultError) in
+            counters.sent.add(1, ordering: .relaxed)
+            return try await perform()
+        }
+        if joined { counters.shared.add(1, ordering: .relaxed) }
+        return answer
+    }
+
+    private func listAllVersions(of type: ObjectType, name: String, deadline: ContinuousClock.Instant)
         async throws(KeyVaultError) -> [VersionItem]
     {
         var url =
@@ -115,9 +163,15 @@ public struct VaultClient: VaultReading {
         throw KeyVaultError(kind: .invalidNextLink, message: "version listing exceeds \(Self.maximumPages) pages")
     }
 
-    // MARK: - Internals
+    private func getObject<Bundle: Decodable & Sendable>(
+        _ bundle: Bundle.Type, type: ObjectType, name: String, version: String, deadline: ContinuousClock.Instant
+    ) async throws(KeyVaultError) -> Bundle {
+        try await shared(type, name, version: version, deadline: deadline) { () async throws(KeyVaultError) in
+            try await fetchObject(bundle, type: type, name: name, version: version, deadline: deadline)
+        }
+    }
 
-    private func getObject<Bundle: Decodable>(
+    private func fetchObject<Bundle: Decodable>(
         _ bundle: Bundle.Type, type: ObjectType, name: String, version: String, deadline: ContinuousClock.Instant
     ) async throws(KeyVaultError) -> Bundle {
         // An empty version means latest; the SDKs then keep the trailing slash.
@@ -155,10 +209,9 @@ public struct VaultClient: VaultReading {
                 response = try await http.send(
                     AzureHTTPRequest(
                         url: url, headers: [("Authorization", "Bearer \(token.token)"), ("Accept", "application/json")]),
-                    policy: retryPolicy, deadline: deadline)
+                    policy: retryPolicy, deadline: deadline, gate: gate)
             } catch {
-                throw KeyVaultError(
-                    kind: .transport, message: error.description, isDeadlineExceeded: error.kind == .deadlineExceeded)
+                throw Self.transportError(error)
             }
             if response.isSuccess { return response }
             if response.status == 401 && !renewed {
@@ -184,6 +237,21 @@ public struct VaultClient: VaultReading {
                 continue
             }
             throw Self.serviceError(response)
+        }
+    }
+
+    /// No answer from the vault: why, in the terms the pipeline maps to a status. A pause that outlasts the
+    /// deadline is the vault's throttling, as if it had answered 429 again.
+    static func transportError(_ error: AzureHTTPError) -> KeyVaultError {
+        switch error.kind {
+        case .throttled:
+            return KeyVaultError(kind: .service, status: 429, code: "Throttled", message: error.description)
+        case .proxyRefused: return KeyVaultError(kind: .proxyRefused, message: error.description)
+        case .cancelled: return KeyVaultError(kind: .cancelled, message: error.description)
+        case .deadlineExceeded:
+            return KeyVaultError(kind: .transport, message: error.description, isDeadlineExceeded: true)
+        case .invalidURL, .connection, .tls, .timedOut, .responseTooLarge:
+            return KeyVaultError(kind: .transport, message: error.description)
         }
     }
 

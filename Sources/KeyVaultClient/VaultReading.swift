@@ -13,4 +13,6 @@ public protocol VaultReading: Sendable {
     /// Every version, disabled ones included, in no particular order.
     func listVersions(of type: ObjectType, name: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
         -> [VersionItem]
+    /// The reads made so far through this reader.
+    var statistics: ReadStatistics { get }
 }

@@ -15,8 +15,7 @@ struct FileAssembler: Sendable {
         var versions: [ObjectVersion] = []
         let mode = object.filePermission ?? defaultFileMode
         for entry in fetched {
-            let id = idOf(entry.bundle)
-            let version = KeyVaultID(parsing: id).version
+            let version = KeyVaultID(parsing: entry.bundle.id).version
             let converted: [ConvertedFile]
             do {
                 converted = try convert(entry.bundle, object: object)
@@ -51,14 +50,6 @@ struct FileAssembler: Sendable {
             ]
         case .certificate(let certificate):
             return [ConvertedFile(suffix: "", contents: try ContentConversion.certificatePEM(cer: certificate.cer))]
-        }
-    }
-
-    private func idOf(_ bundle: FetchedVersion.Bundle) -> String {
-        switch bundle {
-        case .secret(let secret): return secret.id
-        case .key(let key): return key.key.kid
-        case .certificate(let certificate): return certificate.id
         }
     }
 }

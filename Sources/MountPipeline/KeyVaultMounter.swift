@@ -1,12 +1,18 @@
+import AzureHTTP
+import KeyVaultClient
 import KeyVaultContent
 import Logging
 import ProviderParameters
 
 /// Request JSON -> parameters -> vault reader -> concurrent reads -> conversion -> files and object versions.
-/// All or nothing: the first failing object fails the mount and no file is returned.
+/// All or nothing: when objects fail, the error names every one of them and no file is returned.
 public final class KeyVaultMounter: MountHandler {
     /// Key Vault requests of one mount in flight at once; more wait for a free slot.
     static let maximumConcurrentRequests = 16
+    /// The driver's default gRPC receive limit: a larger answer never reaches it.
+    public static let maximumResponseBytes = 4 << 20
+    /// A Kubernetes Secret holds at most 1 MiB: larger mounts cannot be synced with `secretObjects`.
+    static let secretSizeLimit = 1 << 20
 
     let settings: PipelineSettings
     let vaults: any VaultReaderFactory
@@ -20,6 +26,19 @@ public final class KeyVaultMounter: MountHandler {
     }
 
     public func mount(_ input: MountInput) async throws(MountError) -> MountResult {
+        let started = ContinuousClock.now
+        var report = MountReport()
+        let outcome: Result<MountResult, MountError>
+        do throws(MountError) {
+            outcome = .success(try await run(input, report: &report))
+        } catch {
+            outcome = .failure(error)
+        }
+        report.log(outcome, elapsed: ContinuousClock.now - started, logger: logger)
+        return try outcome.get()
+    }
+
+    private func run(_ input: MountInput, report: inout MountReport) async throws(MountError) -> MountResult {
         let deadline = ContinuousClock.now.advanced(by: settings.mountTimeout)
         let request = try MountRequestDecoder.decode(
             attributes: input.attributes, secrets: input.secrets, permission: input.permission)
@@ -30,6 +49,7 @@ public final class KeyVaultMounter: MountHandler {
         } catch {
             throw MountErrorMapping.parameters(error)
         }
+        report.describe(parameters)
         warnIfDeprecated(parameters)
         let environment = try CloudResolver.environment(for: parameters.cloud)
         let reader = try vaults.reader(for: parameters, environment: environment)
@@ -37,14 +57,18 @@ public final class KeyVaultMounter: MountHandler {
             "mounting",
             metadata: [
                 "vault": "\(parameters.keyvaultName)", "cloud": "\(environment.name)",
-                "identity": "\(parameters.identity.modeName)",
-                "objects": "\(parameters.objects.count)", "pod": "\(parameters.pod.namespace)/\(parameters.pod.name)",
+                "identity": "\(parameters.identity.modeName)", "objects": "\(parameters.objects.count)",
+                "pod": "\(parameters.pod.namespace)/\(parameters.pod.name)",
             ])
         let fetcher = ObjectFetcher(
-            reader: reader, deadline: deadline, slots: RequestSlots(limit: Self.maximumConcurrentRequests))
-        let fetched = try await fetchAll(parameters.objects, fetcher: fetcher)
-        return try assemble(
+            reader: reader, deadline: deadline, slots: RequestGate(limit: Self.maximumConcurrentRequests))
+        let fetched = await fetchAll(parameters.objects, fetcher: fetcher)
+        report.count(reader.statistics, reusedWithinMount: fetcher.reads.reused)
+        let result = try assemble(
             parameters.objects, fetched: fetched, defaultFileMode: request.defaultFileMode, deadline: deadline)
+        try checkSize(of: result)
+        report.rotated = RotationChanges(previous: input.currentObjectVersions, current: result.objectVersions)
+        return result
     }
 
     private func warnIfDeprecated(_ parameters: MountParameters) {
@@ -56,49 +80,84 @@ public final class KeyVaultMounter: MountHandler {
             metadata: ["secretProviderClass": "\(className)", "namespace": "\(parameters.pod.namespace)"])
     }
 
-    /// Fetches every object concurrently (the fetcher's slots bound the requests in flight), in input order.
-    private func fetchAll(_ objects: [KeyVaultObject], fetcher: ObjectFetcher) async throws(MountError)
-        -> [[FetchedVersion]]
-    {
-        do {
-            return try await withThrowingTaskGroup(of: (Int, [FetchedVersion]).self) { group in
-                for (index, object) in objects.enumerated() {
-                    group.addTask { (index, try await fetcher.fetch(object)) }
+    /// Fetches every object concurrently (the fetcher's slots bound the requests in flight), in input order. Every
+    /// object's outcome is kept, so a failed mount can name all the objects that failed.
+    private func fetchAll(_ objects: [KeyVaultObject], fetcher: ObjectFetcher) async -> [Result<
+        [FetchedVersion], MountError
+    >] {
+        await withTaskGroup(of: (Int, Result<[FetchedVersion], MountError>).self) { group in
+            for (index, object) in objects.enumerated() {
+                group.addTask {
+                    do throws(MountError) {
+                        return (index, .success(try await fetcher.fetch(object)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
                 }
-                var results = [[FetchedVersion]](repeating: [], count: objects.count)
-                while let (index, versions) = try await group.next() {
-                    results[index] = versions
-                }
-                return results
             }
-        } catch let error as MountError {
-            throw error
-        } catch {
-            throw MountError(.internalError, "failed to fetch objects: \(error)")
+            var results = [Result<[FetchedVersion], MountError>](repeating: .success([]), count: objects.count)
+            for await (index, outcome) in group { results[index] = outcome }
+            return results
         }
     }
 
-    /// Files in the order of the objects. Conversion can be heavy (PKCS#12 key derivation), so the
-    /// deadline is checked between objects; paths are claimed again once conversion added split files
-    /// (names alone were checked by the parameters).
+    /// Files in the order of the objects. Conversion can be heavy (PKCS#12 key derivation), so the deadline is
+    /// checked between objects; paths are claimed again once conversion added split files (names alone were
+    /// checked by the parameters). Every object that failed, to read or to convert, is named.
     private func assemble(
-        _ objects: [KeyVaultObject], fetched: [[FetchedVersion]], defaultFileMode: Int32,
+        _ objects: [KeyVaultObject], fetched: [Result<[FetchedVersion], MountError>], defaultFileMode: Int32,
         deadline: ContinuousClock.Instant
     ) throws(MountError) -> MountResult {
         let assembler = FileAssembler(settings: settings.content, defaultFileMode: defaultFileMode)
         var result = MountResult(files: [], objectVersions: [])
         var owners = OutputPaths()
-        for (object, versions) in zip(objects, fetched) {
+        var failures: [MountError] = []
+        for (object, outcome) in zip(objects, fetched) {
+            let versions: [FetchedVersion]
+            switch outcome {
+            case .failure(let error):
+                failures.append(error)
+                continue
+            case .success(let fetched):
+                versions = fetched
+            }
             guard ContinuousClock.now < deadline else {
-                throw MountError(.deadlineExceeded, "mount timed out while converting objectName \(object.name)")
+                failures.append(
+                    MountError(.deadlineExceeded, "mount timed out while converting objectName \(object.name)"))
+                break
             }
-            let (files, objectVersions) = try assembler.files(for: object, fetched: versions)
-            for file in files {
-                try owners.claim(file.path, by: object.name)
+            do throws(MountError) {
+                let (files, objectVersions) = try assembler.files(for: object, fetched: versions)
+                for file in files {
+                    try owners.claim(file.path, by: object.name)
+                }
+                result.files += files
+                result.objectVersions += objectVersions
+            } catch {
+                failures.append(error)
             }
-            result.files += files
-            result.objectVersions += objectVersions
+        }
+        if let first = failures.first {
+            throw MountError(first.kind, failures.map(\.message).joined(separator: "; "))
         }
         return result
+    }
+
+    /// Refuses an answer the driver could not receive, naming the largest files; warns when it could not be
+    /// synced to a Kubernetes Secret.
+    private func checkSize(of result: MountResult) throws(MountError) {
+        let size = result.wireSize
+        guard size > Self.secretSizeLimit else { return }
+        let largest = result.files.sorted { $0.contents.count > $1.contents.count }.prefix(3)
+            .map { "\($0.path) (\($0.contents.count) bytes)" }.joined(separator: ", ")
+        guard size <= Self.maximumResponseBytes else {
+            throw MountError(
+                .invalidArgument,
+                "the mount's answer would be \(size) bytes, more than the \(Self.maximumResponseBytes) bytes the"
+                    + " driver accepts; largest files: \(largest)")
+        }
+        logger.warning(
+            "mount is larger than a Kubernetes Secret can hold (1 MiB): syncing these files with secretObjects fails",
+            metadata: ["bytes": "\(size)", "largest": "\(largest)"])
     }
 }

@@ -6,17 +6,23 @@ import Logging
 import ProviderParameters
 
 /// Opens vaults over the process-wide HTTPS client, with a credential for the class's identity. Credentials are
-/// cheap values; what is expensive (tokens) lives in the shared `TokenCache`, keyed by the caller's identity.
+/// cheap values; what is expensive lives in process-wide state shared by every mount: tokens (`TokenCache`,
+/// keyed by identity), reads under way (`ReadSharing`, joined by concurrent mounts of the same identity) and
+/// each vault's request limit and `Retry-After` pause (`RequestGates`).
 public struct KeyVaultReaderFactory: VaultReaderFactory {
     let http: AzureHTTPClient
     let tokens: TokenCache
     let nmiPort: Int
+    let gates: RequestGates
+    let sharing = ReadSharing()
     let logger: Logger
 
-    public init(http: AzureHTTPClient, tokens: TokenCache, nmiPort: Int, logger: Logger) {
+    /// - Parameter requestsPerVault: requests in flight to one vault at once, all mounts together.
+    public init(http: AzureHTTPClient, tokens: TokenCache, nmiPort: Int, requestsPerVault: Int, logger: Logger) {
         self.http = http
         self.tokens = tokens
         self.nmiPort = nmiPort
+        self.gates = RequestGates(limit: requestsPerVault)
         self.logger = logger
     }
 
@@ -33,7 +39,8 @@ public struct KeyVaultReaderFactory: VaultReaderFactory {
         do {
             return try VaultClient(
                 http: http, tokens: tokens, credential: credential, environment: environment,
-                vaultName: parameters.keyvaultName, logger: logger)
+                vaultName: parameters.keyvaultName, logger: logger,
+                gate: gates.gate(for: environment.vaultURL(vaultName: parameters.keyvaultName)), sharing: sharing)
         } catch {
             throw MountError(.invalidArgument, "failed to get vault: \(error.reason)")
         }

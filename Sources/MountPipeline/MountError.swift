@@ -32,3 +32,19 @@ public struct MountError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+extension MountError.Kind {
+    /// The gRPC status name the kind becomes, for logs and metrics.
+    public var statusName: String {
+        switch self {
+        case .invalidArgument: return "INVALID_ARGUMENT"
+        case .permissionDenied: return "PERMISSION_DENIED"
+        case .unauthenticated: return "UNAUTHENTICATED"
+        case .notFound: return "NOT_FOUND"
+        case .resourceExhausted: return "RESOURCE_EXHAUSTED"
+        case .unavailable: return "UNAVAILABLE"
+        case .deadlineExceeded: return "DEADLINE_EXCEEDED"
+        case .internalError: return "INTERNAL"
+        }
+    }
+}

@@ -38,8 +38,11 @@ enum MountErrorMapping {
             }
         case .authentication:
             return error.authError.map(kind(of:)) ?? .unauthenticated
-        case .transport:
+        case .transport, .cancelled:
             return .unavailable
+        case .proxyRefused:
+            // A configuration error no retry fixes; not UNAVAILABLE, which the driver retries at once.
+            return .permissionDenied
         case .invalidRequest:
             return .invalidArgument
         case .malformedResponse, .invalidNextLink, .challengeRejected:
@@ -52,6 +55,7 @@ enum MountErrorMapping {
         switch error.kind {
         case .transport: return .unavailable
         case .invalidConfiguration: return .invalidArgument
+        case .proxyRefused: return .permissionDenied
         case .rejected:
             if error.status == 429 { return .resourceExhausted }
             if let status = error.status, status >= 500 { return .unavailable }

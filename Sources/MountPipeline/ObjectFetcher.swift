@@ -1,12 +1,16 @@
+import AzureHTTP
 import KeyVaultClient
 import ProviderParameters
 
-/// Reads one object, or the versions of its history, from Key Vault. Reads run concurrently, at most
-/// `slots` of one mount at a time; every failure is reported with the Go provider's prefix naming the object.
+/// Reads one object, or the versions of its history, from Key Vault. Reads run concurrently, at most `slots` of
+/// one mount in flight at a time, each version read once per mount (`MountReads`); every failure is reported
+/// with the Go provider's prefix naming the object.
 struct ObjectFetcher: Sendable {
     let reader: any VaultReading
     let deadline: ContinuousClock.Instant
-    let slots: RequestSlots
+    /// The mount's own bound on requests in flight (histories included).
+    let slots: RequestGate
+    let reads = MountReads()
 
     func fetch(_ object: KeyVaultObject) async throws(MountError) -> [FetchedVersion] {
         guard object.versionHistory > 1 else {
@@ -36,12 +40,13 @@ struct ObjectFetcher: Sendable {
     /// at `objectVersion` when set, at most `objectVersionHistory` of them. (The Go provider returns one
     /// more than asked when more exist; this returns exactly the number asked for.)
     func historyVersions(of object: KeyVaultObject) async throws(MountError) -> [String] {
-        let items: [VersionItem] = try await slots.run { () async throws(MountError) -> [VersionItem] in
-            do throws(KeyVaultError) {
-                return try await reader.listVersions(of: object.type, name: object.name, deadline: deadline)
-            } catch {
-                throw MountErrorMapping.fetch(error, object: object, version: object.version)
+        let items: [VersionItem]
+        do throws(KeyVaultError) {
+            items = try await inSlot { () async throws(KeyVaultError) in
+                try await reader.listVersions(of: object.type, name: object.name, deadline: deadline)
             }
+        } catch {
+            throw MountErrorMapping.fetch(error, object: object, version: object.version)
         }
         let enabled = items.filter { $0.enabled != false }.sorted { ($0.created ?? 0) > ($1.created ?? 0) }
         var start = 0
@@ -64,20 +69,41 @@ struct ObjectFetcher: Sendable {
         return Array(selected)
     }
 
+    /// One version of the object, read once per mount whichever objects ask for it; a slot is taken only when
+    /// the read is really sent.
     func get(_ object: KeyVaultObject, version: String) async throws(MountError) -> FetchedVersion.Bundle {
-        try await slots.run { () async throws(MountError) -> FetchedVersion.Bundle in
-            do throws(KeyVaultError) {
-                switch object.type {
-                case .secret:
-                    return .secret(try await reader.getSecret(name: object.name, version: version, deadline: deadline))
-                case .key: return .key(try await reader.getKey(name: object.name, version: version, deadline: deadline))
-                case .cert:
-                    return .certificate(
-                        try await reader.getCertificate(name: object.name, version: version, deadline: deadline))
-                }
-            } catch {
-                throw MountErrorMapping.fetch(error, object: object, version: version)
+        do throws(KeyVaultError) {
+            return try await reads.read(object.type, object.name, version: version, deadline: deadline) {
+                () async throws(KeyVaultError) -> FetchedVersion.Bundle in
+                try await inSlot { () async throws(KeyVaultError) in try await send(object, version: version) }
             }
+        } catch {
+            throw MountErrorMapping.fetch(error, object: object, version: version)
         }
+    }
+
+    private func send(_ object: KeyVaultObject, version: String) async throws(KeyVaultError) -> FetchedVersion.Bundle {
+        switch object.type {
+        case .secret:
+            return .secret(try await reader.getSecret(name: object.name, version: version, deadline: deadline))
+        case .key:
+            return .key(try await reader.getKey(name: object.name, version: version, deadline: deadline))
+        case .cert:
+            return .certificate(
+                try await reader.getCertificate(name: object.name, version: version, deadline: deadline))
+        }
+    }
+
+    /// Runs `body` holding one of the mount's slots.
+    private func inSlot<T>(_ body: () async throws(KeyVaultError) -> T) async throws(KeyVaultError) -> T {
+        do {
+            try await slots.enter(deadline: deadline)
+        } catch {
+            throw error == .cancelled
+                ? KeyVaultError(kind: .cancelled, message: "cancelled")
+                : KeyVaultError(kind: .transport, message: "deadline exceeded", isDeadlineExceeded: true)
+        }
+        defer { slots.leave() }
+        return try await body()
     }
 }

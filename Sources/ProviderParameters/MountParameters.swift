@@ -49,9 +49,12 @@ public struct MountParameters: Sendable {
         // The driver always sends both (it needs the namespace to find the class); without them the CSIDriver
         // lacks `podInfoOnMount: true`. The Go provider refuses every mount then, in every identity mode.
         let pod = PodInfo(name: value(ParameterKey.podName), namespace: value(ParameterKey.podNamespace))
-        if pod.name.isEmpty { throw ParameterError(field: ParameterKey.podName, message: "pod name is not provided") }
+        if pod.name.isEmpty {
+            throw ParameterError(field: ParameterKey.podName, message: "pod name is not provided", isVerbatim: true)
+        }
         if pod.namespace.isEmpty {
-            throw ParameterError(field: ParameterKey.podNamespace, message: "pod namespace is not provided")
+            throw ParameterError(
+                field: ParameterKey.podNamespace, message: "pod namespace is not provided", isVerbatim: true)
         }
         let usePodIdentity = try GoBool.parameter(ParameterKey.usePodIdentity, value(ParameterKey.usePodIdentity))
         let useVMManagedIdentity = try GoBool.parameter(

@@ -1,5 +1,4 @@
 import GRPCCore
-import Logging
 import MountPipeline
 import ProviderAPI
 
@@ -7,7 +6,6 @@ import ProviderAPI
 /// the pipeline's types; every decision about a mount is made by the mounter.
 struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleServiceProtocol {
     let mounter: any MountHandler
-    let logger: Logger
 
     func version(request: V1alpha1_VersionRequest, context: ServerContext) async throws -> V1alpha1_VersionResponse {
         var response = V1alpha1_VersionResponse()
@@ -27,7 +25,6 @@ struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleServiceProtoco
         do {
             result = try await mounter.mount(input)
         } catch {
-            logger.error("mount failed", metadata: ["error": "\(error.message)", "code": "\(error.kind)"])
             throw RPCError(code: error.kind.rpcCode, message: "failed to mount objects, error: \(error.message)")
         }
         var response = V1alpha1_MountResponse()
@@ -44,9 +41,6 @@ struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleServiceProtoco
             message.contents = .init(file.contents)
             return message
         }
-        logger.info(
-            "mount succeeded",
-            metadata: ["files": "\(result.files.count)", "objects": "\(result.objectVersions.count)"])
         return response
     }
 }

@@ -20,15 +20,20 @@ public enum ServerRunner {
             logger.info("removed stale socket", metadata: ["path": "\(settings.endpoint.path)"])
         }
 
-        let healthz = try await HealthzServer(
-            host: settings.healthzHost, port: settings.healthzPort, path: settings.healthzPath,
-            probe: HealthProbe(socketPath: settings.endpoint.path, timeout: settings.healthzTimeout),
-            logger: logger)
+        let healthz: HealthzServer
+        do {
+            healthz = try await HealthzServer(
+                host: settings.healthzHost, port: settings.healthzPort, path: settings.healthzPath,
+                probe: HealthProbe(socketPath: settings.endpoint.path, timeout: settings.healthzTimeout),
+                logger: logger)
+        } catch {
+            throw EndpointError("cannot listen on --healthz-port \(settings.healthzPort): \(error)")
+        }
 
         let grpcServer = GRPCServer(
             transport: .http2NIOPosix(
                 address: .unixDomainSocket(path: settings.endpoint.path), transportSecurity: .plaintext),
-            services: [CSIDriverProviderService(mounter: mounter, logger: logger), HealthService()])
+            services: [CSIDriverProviderService(mounter: mounter), HealthService()])
 
         var group = ServiceGroupConfiguration(
             services: [

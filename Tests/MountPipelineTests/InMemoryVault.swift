@@ -24,6 +24,8 @@ final class InMemoryVault: VaultReading {
         var delays: [Address: Duration] = [:]
         var reads: [String] = []
         var cancelledReads = 0
+        var inFlight = 0
+        var peakInFlight = 0
     }
 
     private let state = Mutex(State())
@@ -51,6 +53,11 @@ final class InMemoryVault: VaultReading {
     /// `<collection>/<name>/<version>` for every read, `<collection>/<name>/versions` for every listing.
     var reads: [String] { state.withLock { $0.reads } }
     var cancelledReads: Int { state.withLock { $0.cancelledReads } }
+    /// The most reads that were under way at once.
+    var peakInFlight: Int { state.withLock { $0.peakInFlight } }
+
+    /// Every read is sent: an in-memory vault shares nothing between mounts.
+    var statistics: ReadStatistics { ReadStatistics(sent: reads.count) }
 
     func getSecret(name: String, version: String, deadline: ContinuousClock.Instant) async throws(KeyVaultError)
         -> SecretBundle
@@ -113,8 +120,11 @@ final class InMemoryVault: VaultReading {
     private func access(_ address: Address, record: String) async throws(KeyVaultError) -> [Version] {
         let (delay, failure, versions) = state.withLock {
             $0.reads.append(record)
+            $0.inFlight += 1
+            $0.peakInFlight = max($0.peakInFlight, $0.inFlight)
             return ($0.delays[address], $0.failures[address], $0.objects[address])
         }
+        defer { state.withLock { $0.inFlight -= 1 } }
         if let delay {
             do {
                 try await Task.sleep(for: delay)

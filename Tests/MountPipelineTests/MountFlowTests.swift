@@ -115,13 +115,15 @@ import Testing
                     "objectName: good\nobjectType: secret", "objectName: denied\nobjectType: secret",
                     "objectName: missing\nobjectType: secret"))
         }
-        // The first failure to arrive decides; nothing of the good object is returned (the call threw).
+        // Every failed object is named, in class order, whichever failed first; the first one's code decides.
+        // Nothing of the good object is returned (the call threw).
         #expect(
             error
                 == MountError(
-                    .notFound,
-                    "failed to get objectType:secret, objectName:missing, objectVersion:: status 404, code SecretNotFound: gone"
-                ))
+                    .permissionDenied,
+                    "failed to get objectType:secret, objectName:denied, objectVersion:: status 403, code Forbidden: no;"
+                        + " failed to get objectType:secret, objectName:missing, objectVersion:: status 404, code"
+                        + " SecretNotFound: gone"))
     }
 
     @Test func readsThatEndPastTheDeadlineFailBeforeConversion() async throws {
@@ -152,5 +154,67 @@ import Testing
         await #expect(throws: MountError.self) { try await task.value }
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(vault.cancelledReads == 3)
+    }
+
+    @Test func aReadFailureAndAConversionFailureAreBothNamed() async throws {
+        vault.add(.key, "broken", version: "k1", value: #"{"kid":"x","kty":"oct"}"#)
+        vault.fail(
+            .secret, "missing",
+            with: KeyVaultError(kind: .service, status: 404, code: "SecretNotFound", message: "gone"))
+        let error = await #expect(throws: MountError.self) {
+            try await mount(
+                objectsYAML("objectName: broken\nobjectType: key", "objectName: missing\nobjectType: secret"))
+        }
+        #expect(error?.kind == .invalidArgument)
+        #expect(error?.message.hasPrefix("failed to get objectType:key, objectName:broken, objectVersion:k1: ") == true)
+        #expect(
+            error?.message.hasSuffix(
+                "; failed to get objectType:secret, objectName:missing, objectVersion:: status 404, code SecretNotFound: gone"
+            )
+                == true)
+    }
+
+    @Test func theSameVersionIsReadOncePerMount() async throws {
+        vault.add(.secret, "s", version: "v1", value: "one", created: 1)
+        vault.add(.secret, "s", version: "v2", value: "two", created: 2)
+        // Latest, the same again under another file name, and a history whose newest version is the latest.
+        let result = try await mount(
+            objectsYAML(
+                "objectName: s\nobjectType: secret", "objectName: s\nobjectType: secret\nobjectAlias: again",
+                "objectName: s\nobjectType: secret\nobjectAlias: history\nobjectVersionHistory: 2"))
+        #expect(result.files.map(\.path) == ["s", "again", "history/0", "history/1"])
+        #expect(result.files.map { String(decoding: $0.contents, as: UTF8.self) } == ["two", "two", "two", "one"])
+        #expect(vault.reads.sorted() == ["secrets/s/", "secrets/s/v1", "secrets/s/versions"])
+    }
+
+    @Test func aMountKeepsAtMostSixteenReadsInFlight() async throws {
+        for n in 0..<40 {
+            vault.add(.secret, "s\(n)", version: "v", value: "\(n)")
+            vault.delay(.secret, "s\(n)", by: .milliseconds(20))
+        }
+        let entries = (0..<40).map { "objectName: s\($0)\nobjectType: secret" }
+        let yaml =
+            "array:\n" + entries.map { "  - |\n" + $0.split(separator: "\n").map { "    \($0)\n" }.joined() }.joined()
+        let result = try await mount(yaml)
+        #expect(result.files.count == 40)
+        #expect(vault.peakInFlight == 16)
+    }
+
+    @Test func anAnswerLargerThanTheDriverAcceptsIsRefusedNamingTheLargestFiles() async throws {
+        let big = String(repeating: "x", count: 1_500_000)
+        for name in ["a", "b", "c", "d"] { vault.add(.secret, name, version: "v", value: name == "d" ? "small" : big) }
+        let error = await #expect(throws: MountError.self) {
+            try await mount(
+                objectsYAML(
+                    "objectName: a\nobjectType: secret", "objectName: b\nobjectType: secret",
+                    "objectName: c\nobjectType: secret", "objectName: d\nobjectType: secret"))
+        }
+        #expect(error?.kind == .invalidArgument)
+        #expect(error?.message.hasPrefix("the mount's answer would be 4500") == true)
+        #expect(
+            error?.message.hasSuffix(
+                "bytes, more than the 4194304 bytes the driver accepts; largest files: a (1500000 bytes), b (1500000 bytes), c (1500000 bytes)"
+            )
+                == true)
     }
 }

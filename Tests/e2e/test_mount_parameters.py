@@ -18,7 +18,7 @@ GOOD_OBJECT = "objectName: app-secret\nobjectType: secret"
 
 CASES = [
     ({"tenantID": TENANT, "objects": objects(GOOD_OBJECT)}, SP, "keyvaultName is not provided"),
-    ({"keyvaultName": "kv-demo", "objects": objects(GOOD_OBJECT)}, SP, "tenantID: tenantId is not provided"),
+    ({"keyvaultName": "kv-demo", "objects": objects(GOOD_OBJECT)}, SP, "tenantId is not provided"),
     ({"keyvaultName": "kv-demo", "tenantID": TENANT}, SP, "objects is not set"),
     ({"keyvaultName": "kv", "tenantID": TENANT, "objects": objects(GOOD_OBJECT)}, SP,
      'keyvaultName: failed to get vault: Invalid vault name: "kv", must be between 3 and 24 chars'),
@@ -72,6 +72,27 @@ def test_invalid_classes_are_rejected_with_the_field_named(client, parameters, s
     assert (error.value.code(), error.value.details()) == (
         grpc.StatusCode.INVALID_ARGUMENT, "failed to mount objects, error: " + expected)
     assert "secret-value-never-shown" not in error.value.details()
+
+
+@pytest.mark.parametrize("missing, expected", [
+    ("csi.storage.k8s.io/pod.name", "pod name is not provided"),
+    ("csi.storage.k8s.io/pod.namespace", "pod namespace is not provided"),
+])
+@pytest.mark.parametrize("identity", [
+    {"clientID": "c", "csi.storage.k8s.io/serviceAccount.tokens": '{"api://AzureADTokenExchange":{"token":"a.b.c"}}'},
+    {"useVMManagedIdentity": "true"},
+    {"usePodIdentity": "true"},
+], ids=["workload-identity", "vm-managed-identity", "pod-identity"])
+def test_a_mount_without_pod_information_is_refused_in_every_mode(client, missing, expected, identity):
+    """The driver always sends the pod's name and namespace; without them the CSIDriver lacks podInfoOnMount.
+    The Go provider refuses every such mount with these words, whatever the identity mode."""
+    attributes = pod_attributes({"keyvaultName": "kv-demo", "tenantID": TENANT, "objects": objects(GOOD_OBJECT),
+                                 **identity})
+    del attributes[missing]
+    with pytest.raises(grpc.RpcError) as error:
+        client.mount(attributes, None)
+    assert (error.value.code(), error.value.details()) == (
+        grpc.StatusCode.INVALID_ARGUMENT, "failed to mount objects, error: " + expected)
 
 
 def test_no_request_leaves_the_node_for_an_invalid_class(fake_azure, azure_client):

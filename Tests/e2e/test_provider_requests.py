@@ -67,8 +67,6 @@ def test_every_request_carries_the_user_agent(fake_azure, started, flags, expect
     assert agents == {(server, expected) for server in ("entra", "imds", "nmi", "keyvault")}
 
 
-@pytest.mark.xfail(strict=True, reason="provider gap: no x-ms-client-request-id on Key Vault requests "
-                                       "(the Go provider's azcore pipeline sends one); the fix is in Sources")
 def test_key_vault_requests_carry_a_client_request_id(fake_azure, started):
     """Each Key Vault request names itself with a fresh UUID in x-ms-client-request-id, the id Azure
     support asks for when a request is investigated."""
@@ -142,16 +140,14 @@ def test_wrong_proxy_credentials_fail_the_mount_clearly(authenticating_proxy, st
     fa = authenticating_proxy
     fa.proxy.auth_failures.clear()
     error, log = mount_through_a_wrong_proxy_password(fa, start_provider)
-    assert (error.code(), error.details()) == (grpc.StatusCode.UNAVAILABLE, (
+    assert (error.code(), error.details()) == (grpc.StatusCode.PERMISSION_DENIED, (
         "failed to mount objects, error: failed to get objectType:secret, objectName:db-password, objectVersion:: "
         f"ClientSecretCredential: POST https://login.microsoftonline.com/{S.TENANT_ID}/oauth2/v2.0/token: "
-        "HTTPClientError.proxyAuthenticationRequired (after 4 attempts)"))
+        "the proxy refused the credentials of HTTPS_PROXY (407)"))
     assert set(fa.proxy.auth_failures) == {"login.microsoftonline.com:443"}
     assert "wrong-pass" not in log
 
 
-@pytest.mark.xfail(strict=True, reason="provider gap: a 407 from the proxy is retried (4 attempts) and answered "
-                                       "UNAVAILABLE, which the driver retries 3 times more: 12 refused tunnels per mount")
 def test_a_proxy_refusing_the_credentials_is_asked_once(authenticating_proxy, start_provider):
     """407 is a configuration error that no retry can fix: one attempt, and an answer the driver does not
     retry at once (not UNAVAILABLE)."""
@@ -159,4 +155,4 @@ def test_a_proxy_refusing_the_credentials_is_asked_once(authenticating_proxy, st
     fa.proxy.auth_failures.clear()
     error, _ = mount_through_a_wrong_proxy_password(fa, start_provider)
     assert len(fa.proxy.auth_failures) == 1
-    assert error.code() != grpc.StatusCode.UNAVAILABLE
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -73,6 +73,13 @@ struct ServeCommand: AsyncParsableCommand {
         help: "How long in-flight mounts may finish after SIGTERM (Go duration).")
     var shutdownGracePeriod = DurationFlag(ServerSettings.defaultShutdownGracePeriod)
 
+    @Option(
+        name: .customLong("max-requests-per-vault"),
+        help:
+            "Key Vault requests in flight to one vault at once, all mounts together; also the HTTPS connections kept per host."
+    )
+    var maxRequestsPerVault: Int = HTTPClientSettings.defaultConnectionsPerHost
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -87,6 +94,9 @@ struct ServeCommand: AsyncParsableCommand {
             guard (1...65535).contains(port) else {
                 throw ValidationError("\(name) must be between 1 and 65535, got \(port)")
             }
+        }
+        guard (1...1024).contains(maxRequestsPerVault) else {
+            throw ValidationError("--max-requests-per-vault must be between 1 and 1024, got \(maxRequestsPerVault)")
         }
         guard healthzPath.hasPrefix("/") else {
             throw ValidationError("--healthz-path must start with /, got \"\(healthzPath)\"")
@@ -124,14 +134,15 @@ struct ServeCommand: AsyncParsableCommand {
                 settings: HTTPClientSettings(
                     userAgent: HTTPClientSettings.userAgent(
                         product: ProviderInfo.runtimeName, version: ProviderInfo.version, custom: customUserAgent),
-                    extraCABundlePath: extraCABundle),
+                    extraCABundlePath: extraCABundle, connectionsPerHost: maxRequestsPerVault),
                 logger: logger)
         } catch {
             logger.critical("cannot configure HTTPS", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
         let vaults = KeyVaultReaderFactory(
-            http: http, tokens: TokenCache(logger: logger), nmiPort: nmiPort, logger: logger)
+            http: http, tokens: TokenCache(logger: logger), nmiPort: nmiPort, requestsPerVault: maxRequestsPerVault,
+            logger: logger)
         let mounter = KeyVaultMounter(settings: pipelineSettings, vaults: vaults, logger: logger)
         var failure: (any Error)?
         do {
@@ -139,11 +150,22 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             failure = error
         }
-        try? await http.shutdown()
+        await Self.close(http, waitingAtMost: .milliseconds(500))
         if let failure {
             let what = failure is EndpointError ? "cannot listen" : "provider failed"
             logger.critical("\(what)", metadata: ["error": "\(failure)"])
             throw ExitCode.failure
         }
+    }
+
+    /// Closes the pooled connections, but never holds the exit back: a connection stuck in a hung request would
+    /// keep `shutdown()` waiting past the grace period kubelet sized on `--shutdown-grace-period`.
+    static func close(_ http: AzureHTTPClient, waitingAtMost limit: Duration) async {
+        let closed = SharedFlight<Void, Never>()
+        Task {
+            try? await http.shutdown()
+            closed.finish(.success(()))
+        }
+        _ = await closed.wait(until: .now + limit, timedOut: .success(()), cancelled: .success(()))
     }
 }

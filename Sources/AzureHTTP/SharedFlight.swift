@@ -1,10 +1,10 @@
 import Synchronization
 
-/// The outcome of one shared token request, awaited by every caller that needs it. Each caller waits on
-/// its own terms: it leaves at its own deadline or when its task is cancelled, without affecting the
-/// request or the other waiters (awaiting the request's `Task` directly would allow neither).
-final class TokenFlight: Sendable {
-    typealias Outcome = Result<AccessToken, AuthError>
+/// The outcome of one shared request (a token, a Key Vault read), awaited by every caller that joined it. Each
+/// caller waits on its own terms: it leaves at its own deadline or when its task is cancelled, without affecting
+/// the request or the other waiters (awaiting the request's `Task` directly would allow neither).
+public final class SharedFlight<Success: Sendable, Failure: Error>: Sendable {
+    public typealias Outcome = Result<Success, Failure>
 
     private struct State {
         var outcome: Outcome?
@@ -14,8 +14,10 @@ final class TokenFlight: Sendable {
 
     private let state = Mutex(State())
 
+    public init() {}
+
     /// Hands `outcome` to every waiter, present and future.
-    func finish(_ outcome: Outcome) {
+    public func finish(_ outcome: Outcome) {
         let waiting = state.withLock { state in
             state.outcome = outcome
             defer { state.waiters = [:] }
@@ -25,7 +27,7 @@ final class TokenFlight: Sendable {
     }
 
     /// The request's outcome, or `timedOut` once `deadline` passes, or `cancelled` once the calling task is.
-    func wait(until deadline: ContinuousClock.Instant, timedOut: Outcome, cancelled: Outcome) async -> Outcome {
+    public func wait(until deadline: ContinuousClock.Instant, timedOut: Outcome, cancelled: Outcome) async -> Outcome {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
