@@ -28,15 +28,17 @@ import Testing
         let serve = try ServeCommand.parse([])
         let actual: [String: String] = [
             "--endpoint": serve.endpoint, "--healthz-port": "\(serve.healthzPort)", "--healthz-path": serve.healthzPath,
-            "--healthz-timeout": "\(serve.healthzTimeout)", "--construct-pem-chain": "\(serve.constructPEMChain)",
-            "--write-cert-and-key-in-separate-files": "\(serve.writeCertAndKeyInSeparateFiles)",
-            "--cloud-name": serve.cloudName, "--nmi-port": "\(serve.nmiPort)", "--extra-ca-bundle": "none",
-            "--custom-user-agent": "none", "--mount-timeout": "\(serve.mountTimeout)",
+            "--healthz-timeout": "\(serve.healthzTimeout)",
+            "--construct-pem-chain": "\(serve.pipeline.constructPEMChain)",
+            "--write-cert-and-key-in-separate-files": "\(serve.pipeline.writeCertAndKeyInSeparateFiles)",
+            "--cloud-name": serve.pipeline.cloudName, "--nmi-port": "\(serve.pipeline.nmiPort)",
+            "--extra-ca-bundle": "none",
+            "--custom-user-agent": "none", "--mount-timeout": "\(serve.pipeline.mountTimeout)",
             "--shutdown-grace-period": "\(serve.shutdownGracePeriod)", "--metrics-backend": serve.metricsBackend,
             "--prometheus-port": "\(serve.prometheusPort)", "--log-format-json": "\(serve.logging.logFormatJSON)",
             "-v": "\(serve.logging.verbosity)",
         ]
-        #expect(serve.extraCABundle == nil && serve.customUserAgent == nil)
+        #expect(serve.pipeline.extraCABundle == nil && serve.pipeline.customUserAgent == nil)
         #expect(try Self.documentedDefaults() == actual)
     }
 }
