@@ -185,6 +185,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "ProviderTests",
-            dependencies: ["Provider", "MountPipeline", "ProviderParameters", "KeyVaultIdentifiers", "AzureCloud"]),
+            dependencies: [
+                "Provider", "MountPipeline", "ProviderParameters", "KeyVaultIdentifiers", "AzureCloud", "AzureHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )

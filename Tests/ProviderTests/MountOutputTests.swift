@@ -101,6 +101,16 @@ import Testing
         #expect(try #require(MountFailureReport.hint(for: error)).hasPrefix("the client secret is wrong or expired"))
     }
 
+    @Test func managedIdentityFromAWorkstationNamesIMDS() throws {
+        let error = MountError(
+            .unavailable,
+            "failed to get objectType:secret, objectName:x, objectVersion:: ManagedIdentityCredential: GET"
+                + " http://169.254.169.254/metadata/identity/oauth2/token: connection refused (after 3 attempts)")
+        #expect(try #require(MountFailureReport.hint(for: error)).contains("answers only on an Azure VM"))
+        let timeout = MountError(.deadlineExceeded, "failed to get objectType:secret, ...: Key Vault read timed out")
+        #expect(try #require(MountFailureReport.hint(for: timeout)).contains("raise --mount-timeout"))
+    }
+
     @Test func otherInvalidClassesGetNoGuess() {
         #expect(MountFailureReport.hint(for: MountError(.invalidArgument, "keyvaultName is not provided")) == nil)
         #expect(

@@ -59,11 +59,22 @@ enum MountFailureReport {
                     + " --client-secret-file FILE"
             }
             return nil
-        case .unavailable:
+        case .unavailable, .deadlineExceeded:
+            // A workstation has no IMDS and usually no NMI: the mode, not the network, is the problem.
+            if message.contains("ManagedIdentityCredential") {
+                return "VM managed identity gets its token from IMDS (169.254.169.254), which answers only on an"
+                    + " Azure VM: run this there, or test with --client-id/--client-secret-file or a workload"
+                    + " identity token"
+            }
+            if message.contains("PodIdentityCredential") || message.contains("/host/token/") {
+                return "pod identity gets its token from aad-pod-identity's NMI on localhost (--nmi-port): run this"
+                    + " on a node where NMI runs"
+            }
+            if error.kind == .deadlineExceeded {
+                return "the mount ran out of time: check the network path to Azure, or raise --mount-timeout"
+            }
             return "Azure could not be reached: check HTTPS_PROXY / NO_PROXY and the trusted CAs (--extra-ca-bundle,"
                 + " SSL_CERT_FILE)"
-        case .deadlineExceeded:
-            return "the mount ran out of time: check the network path to Azure, or raise --mount-timeout"
         case .resourceExhausted:
             return "Key Vault or Entra ID is throttling this caller: try again later"
         case .internalError:
