@@ -122,9 +122,10 @@ let package = Package(
             name: "Provider",
             dependencies: [
                 "ProviderServer", "ProviderLint", "ProviderParameters", "MountPipeline", "AzureHTTP", "AzureAuth",
-                "AzureCloud", "KeyVaultContent",
+                "AzureCloud", "KeyVaultContent", "KeyVaultClient", "KeyVaultIdentifiers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
 
@@ -182,6 +183,11 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "ProviderTests", dependencies: ["Provider"]),
+        .testTarget(
+            name: "ProviderTests",
+            dependencies: [
+                "Provider", "MountPipeline", "ProviderParameters", "KeyVaultIdentifiers", "AzureCloud", "AzureHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )

@@ -10,6 +10,7 @@ a mount that fails, to show the error a pod's events would carry.
 """
 import hashlib
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +23,7 @@ import grpc  # noqa: E402
 
 from driver_client import DriverClient, pod_attributes, write_atomically  # noqa: E402
 from fakeazure import FakeAzure, seed  # noqa: E402
-from provider_process import ProviderProcess  # noqa: E402
+from provider_process import ProviderProcess, provider_binary  # noqa: E402
 
 OBJECTS = """array:
   - |
@@ -58,6 +59,39 @@ def section(title):
 def show_requests(fake, since):
     for r in fake.requests()[since:]:
         print(f"   {r['server']:8} {r['method']:4} {r['status']} {r['host']}{r['path'].split('?')[0]}")
+
+
+CLASS_YAML = """apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata:
+  name: demo
+spec:
+  provider: azure
+  parameters:
+    keyvaultName: kv-demo
+    tenantID: "{tenant}"
+    objects: |
+{objects}"""
+
+
+def workstation_mount(fake):
+    """`mount -f class.yaml` with the service principal's secret in a file, pointed at the fakes like the provider."""
+    work = tempfile.mkdtemp(prefix="demo-mount-cli-")
+    class_file = os.path.join(work, "class.yaml")
+    with open(class_file, "w") as f:
+        f.write(CLASS_YAML.format(tenant=seed.TENANT_ID,
+                                  objects="".join("      " + line + "\n" for line in OBJECTS.splitlines())))
+    secret_file = os.path.join(work, "client-secret")
+    with open(os.open(secret_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(seed.SP_CLIENT_SECRET)
+    command = ["mount", "-f", class_file, "--client-id", seed.SP_CLIENT_ID, "--client-secret-file", secret_file,
+               f"--extra-ca-bundle={fake.ca_bundle}"]
+    print(f"   HTTPS_PROXY={fake.proxy_url} secrets-store-csi-driver-provider-azure {' '.join(command)}")
+    env = dict(os.environ, HTTPS_PROXY=fake.proxy_url, HTTP_PROXY=fake.proxy_url, NO_PROXY="")
+    result = subprocess.run([provider_binary(), *command], capture_output=True, text=True, timeout=120, env=env)
+    for line in (result.stderr + result.stdout).splitlines():  # log lines (stderr) came first
+        print(f"   {line}")
+    print(f"   exit status {result.returncode}")
 
 
 def main():
@@ -110,6 +144,9 @@ def main():
             client.close()
             code = provider.stop()
             section(f"provider stopped with SIGTERM, exit code {code}")
+
+        section("`mount` from a workstation: the same class from its YAML file, the same pipeline, no values shown")
+        workstation_mount(fake)
     return 0
 
 

@@ -2,9 +2,9 @@ import Foundation
 
 /// The expiry of the service-account token (a JWT) the driver hands over, when the driver sent no
 /// `expirationTimestamp`. Only the `exp` claim is read;
-/// Entra ID verifies the signature.
-enum JWTExpiry {
-    static func expiry(of jwt: String) -> Date? {
+/// Entra ID verifies the signature. Public for `mount`, which builds the driver's token attribute from a file.
+public enum JWTExpiry {
+    public static func expiry(of jwt: String) -> Date? {
         struct Claims: Decodable { let exp: Double? }
         let parts = jwt.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let payload = base64URLDecoded(parts[1]),

@@ -40,9 +40,9 @@ import Testing
         #expect(serve.healthzPath == "/healthz")
         #expect(serve.healthzTimeout.duration == .seconds(5))
         #expect(serve.prometheusPort == 8898)
-        #expect(serve.constructPEMChain.value)
-        #expect(!serve.writeCertAndKeyInSeparateFiles.value)
-        #expect(serve.nmiPort == 2579)
+        #expect(serve.pipeline.constructPEMChain.value)
+        #expect(!serve.pipeline.writeCertAndKeyInSeparateFiles.value)
+        #expect(serve.pipeline.nmiPort == 2579)
     }
 
     @Test(arguments: [

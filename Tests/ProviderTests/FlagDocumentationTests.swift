@@ -28,15 +28,30 @@ import Testing
         let serve = try ServeCommand.parse([])
         let actual: [String: String] = [
             "--endpoint": serve.endpoint, "--healthz-port": "\(serve.healthzPort)", "--healthz-path": serve.healthzPath,
-            "--healthz-timeout": "\(serve.healthzTimeout)", "--construct-pem-chain": "\(serve.constructPEMChain)",
-            "--write-cert-and-key-in-separate-files": "\(serve.writeCertAndKeyInSeparateFiles)",
-            "--cloud-name": serve.cloudName, "--nmi-port": "\(serve.nmiPort)", "--extra-ca-bundle": "none",
-            "--custom-user-agent": "none", "--mount-timeout": "\(serve.mountTimeout)",
+            "--healthz-timeout": "\(serve.healthzTimeout)",
+            "--construct-pem-chain": "\(serve.pipeline.constructPEMChain)",
+            "--write-cert-and-key-in-separate-files": "\(serve.pipeline.writeCertAndKeyInSeparateFiles)",
+            "--cloud-name": serve.pipeline.cloudName, "--nmi-port": "\(serve.pipeline.nmiPort)",
+            "--extra-ca-bundle": "none",
+            "--custom-user-agent": "none", "--mount-timeout": "\(serve.pipeline.mountTimeout)",
+            "--max-requests-per-vault": "\(serve.pipeline.maxRequestsPerVault)",
             "--shutdown-grace-period": "\(serve.shutdownGracePeriod)", "--metrics-backend": serve.metricsBackend,
             "--prometheus-port": "\(serve.prometheusPort)", "--log-format-json": "\(serve.logging.logFormatJSON)",
             "-v": "\(serve.logging.verbosity)",
         ]
-        #expect(serve.extraCABundle == nil && serve.customUserAgent == nil)
+        #expect(serve.pipeline.extraCABundle == nil && serve.pipeline.customUserAgent == nil)
         #expect(try Self.documentedDefaults() == actual)
+    }
+
+    /// A flag added to `serve` without a row in the README fails here.
+    @Test func everyServeFlagHasAReadmeRow() throws {
+        let help = ServeCommand.helpMessage(columns: 1000)
+        let flags = Set(
+            help.split(whereSeparator: { " ,\n[]<>=".contains($0) }).map(String.init).filter {
+                $0.hasPrefix("--") && $0.count > 2
+            })
+        // The README writes `--verbosity` as its short form `-v`.
+        let documented = Set(try Self.documentedDefaults().keys).subtracting(["-v"]).union(["--verbosity", "--help"])
+        #expect(flags == documented)
     }
 }

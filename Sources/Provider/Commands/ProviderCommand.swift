@@ -1,7 +1,7 @@
 import ArgumentParser
 import ProviderServer
 
-/// `secrets-store-csi-driver-provider-azure [serve] [flags]`, `version`, `lint`.
+/// `secrets-store-csi-driver-provider-azure [serve] [flags]`, `version`, `lint`, `mount`.
 struct ProviderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secrets-store-csi-driver-provider-azure",
@@ -12,6 +12,6 @@ struct ProviderCommand: AsyncParsableCommand {
             (`-flag`, `--flag=value`, bare booleans).
             """,
         version: ProviderInfo.version,
-        subcommands: [ServeCommand.self, VersionCommand.self, LintCommand.self],
+        subcommands: [ServeCommand.self, VersionCommand.self, LintCommand.self, MountCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
