@@ -69,12 +69,15 @@ class NoRetryClient(DriverClient):
 
 
 class SingleAttempt:
-    """A channel without the driver's UNAVAILABLE retries: one Mount call is one provider answer."""
+    """A channel without the driver's UNAVAILABLE retries: one Mount call is one provider answer. Large
+    answers and status metadata are accepted (up to 64 MiB and 1 MiB), as the driver's grpc-go client does,
+    so a long error message reaches the test instead of a client-side limit error."""
 
     def __init__(self, socket_path):
         self.channel = grpc.insecure_channel("unix:" + socket_path, options=[
             ("grpc.enable_retries", 0), ("grpc.default_authority", "localhost"),
-            ("grpc.max_receive_message_length", 64 << 20)])
+            ("grpc.max_receive_message_length", 64 << 20), ("grpc.max_metadata_size", 1 << 20),
+            ("grpc.absolute_max_metadata_size", 1 << 20)])
         self.stub = service_pb2_grpc.CSIDriverProviderStub(self.channel)
 
     def request(self, attributes=None, secrets=SP, raw_attributes=None, permission="420", target="/tmp/t"):

@@ -286,6 +286,7 @@ class _Handler(BaseHTTPRequestHandler):
             while left > 0 and not srv.ctx.stopping.is_set():
                 n = min(left, len(block))
                 self.wfile.write(block[:n])
+                srv.ctx.faults.add_streamed(fault["id"], n)
                 left -= n
             self.wfile.write(tail)
             self.wfile.flush()
@@ -301,6 +302,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self.wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
             self.wfile.flush()
+            srv.ctx.faults.add_streamed(fault["id"], len(block))
             srv.ctx.stopping.wait(interval)
 
     def _reset(self):

@@ -204,6 +204,10 @@ class FakeAzure:
         abandoned by their client: the connection closed before the answer was complete."""
         return self.faults.wait_closed(fault_id, count, timeout)
 
+    def streamed_bytes(self, fault_id: int) -> int:
+        """Body bytes that a `huge` or `chunked_endless` fault has written so far (what the client took)."""
+        return self.faults.streamed(fault_id)
+
     def closed_count(self, fault_id: int) -> int:
         return self.faults.closed_count(fault_id)
 
