@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOSSL
+import ProviderMetrics
 
 /// The process-wide HTTP client for Key Vault, Entra ID, IMDS and NMI: pooled connections reused across
 /// mounts, TLS always verified, proxies chosen per destination, bounded retries.
@@ -135,6 +136,7 @@ public final class AzureHTTPClient: Sendable {
             let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter)
             // Waiting would overrun the caller's deadline: report what we have now.
             if ContinuousClock.now + delay >= deadline { return try outcome.get() }
+            ProviderMetrics.retry(reason: Self.retryReason(outcome))
             logger.info(
                 "retrying Azure request",
                 metadata: [
@@ -174,6 +176,21 @@ public final class AzureHTTPClient: Sendable {
         }
         defer { gate.leave() }
         return try await body()
+    }
+
+    /// The `reason` label of retries: a short class of what the failed attempt got.
+    static func retryReason(_ outcome: Result<AzureHTTPResponse, AzureHTTPError>) -> String {
+        switch outcome {
+        case .success(let response):
+            switch response.status {
+            case 429: return "throttled"
+            case 408: return "timeout"
+            case 404, 410: return "not_ready"
+            default: return response.status >= 500 ? "server_error" : "other"
+            }
+        case .failure(let error):
+            return error.kind == .timedOut ? "timeout" : "network"
+        }
     }
 
     private static func summary(_ outcome: Result<AzureHTTPResponse, AzureHTTPError>) -> String {

@@ -2,6 +2,7 @@ import AzureHTTP
 import KeyVaultClient
 import KeyVaultContent
 import Logging
+import ProviderMetrics
 import ProviderParameters
 
 /// Request JSON -> parameters -> vault reader -> concurrent reads -> conversion -> files and object versions.
@@ -27,6 +28,8 @@ public final class KeyVaultMounter: MountHandler {
 
     public func mount(_ input: MountInput) async throws(MountError) -> MountResult {
         let started = ContinuousClock.now
+        ProviderMetrics.mountStarted()
+        defer { ProviderMetrics.mountEnded() }
         var report = MountReport()
         let outcome: Result<MountResult, MountError>
         do throws(MountError) {
@@ -61,13 +64,16 @@ public final class KeyVaultMounter: MountHandler {
                 "pod": "\(parameters.pod.namespace)/\(parameters.pod.name)",
             ])
         let fetcher = ObjectFetcher(
-            reader: reader, deadline: deadline, slots: RequestGate(limit: Self.maximumConcurrentRequests))
+            reader: reader, deadline: deadline, slots: RequestGate(limit: Self.maximumConcurrentRequests),
+            metricsObjectNames: settings.metricsObjectNames)
         let fetched = await fetchAll(parameters.objects, fetcher: fetcher)
         report.count(reader.statistics, reusedWithinMount: fetcher.reads.reused)
         let result = try assemble(
             parameters.objects, fetched: fetched, defaultFileMode: request.defaultFileMode, deadline: deadline)
         try checkSize(of: result)
-        report.rotated = RotationChanges(previous: input.currentObjectVersions, current: result.objectVersions)
+        let rotated = RotationChanges(previous: input.currentObjectVersions, current: result.objectVersions)
+        ProviderMetrics.rotationChanges(rotated.changes.count)
+        report.rotated = rotated
         return result
     }
 

@@ -1,6 +1,7 @@
 import AzureHTTP
 import KeyVaultClient
 import KeyVaultIdentifiers
+import ProviderMetrics
 import Synchronization
 
 /// The reads of one mount, each made once: two objects naming the same version share a read, and a history
@@ -28,7 +29,7 @@ final class MountReads: Sendable {
             case .success(let bundle) = await wait(latest, deadline: deadline),
             KeyVaultID(parsing: bundle.id).version == version
         {
-            reuseCount.add(1, ordering: .relaxed)
+            countReuse()
             return bundle
         }
         let key = Key(type: type, name: name, version: version)
@@ -39,7 +40,7 @@ final class MountReads: Sendable {
             return (flight, true)
         }
         guard starts else {
-            reuseCount.add(1, ordering: .relaxed)
+            countReuse()
             return try await wait(flight, deadline: deadline).get()
         }
         let outcome: Result<FetchedVersion.Bundle, KeyVaultError>
@@ -50,6 +51,11 @@ final class MountReads: Sendable {
         }
         flight.finish(outcome)
         return try outcome.get()
+    }
+
+    private func countReuse() {
+        reuseCount.add(1, ordering: .relaxed)
+        ProviderMetrics.sharedRead(scope: "mount")
     }
 
     private func flight(_ key: Key) -> SharedFlight<FetchedVersion.Bundle, KeyVaultError>? {

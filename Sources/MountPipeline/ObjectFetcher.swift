@@ -1,5 +1,6 @@
 import AzureHTTP
 import KeyVaultClient
+import ProviderMetrics
 import ProviderParameters
 
 /// Reads one object, or the versions of its history, from Key Vault. Reads run concurrently, at most `slots` of
@@ -10,6 +11,8 @@ struct ObjectFetcher: Sendable {
     let deadline: ContinuousClock.Instant
     /// The mount's own bound on requests in flight (histories included).
     let slots: RequestGate
+    /// Whether `keyvault_request` carries `object_name` (`--metrics-object-names`: unbounded, off by default).
+    let metricsObjectNames: Bool
     let reads = MountReads()
 
     func fetch(_ object: KeyVaultObject) async throws(MountError) -> [FetchedVersion] {
@@ -75,10 +78,29 @@ struct ObjectFetcher: Sendable {
         do throws(KeyVaultError) {
             return try await reads.read(object.type, object.name, version: version, deadline: deadline) {
                 () async throws(KeyVaultError) -> FetchedVersion.Bundle in
-                try await inSlot { () async throws(KeyVaultError) in try await send(object, version: version) }
+                try await inSlot { () async throws(KeyVaultError) in try await timedSend(object, version: version) }
             }
         } catch {
             throw MountErrorMapping.fetch(error, object: object, version: version)
+        }
+    }
+
+    /// `send`, recorded in `keyvault_request` as the Go provider records each read.
+    private func timedSend(_ object: KeyVaultObject, version: String) async throws(KeyVaultError)
+        -> FetchedVersion.Bundle
+    {
+        let started = ContinuousClock.now
+        var failure: KeyVaultError?
+        defer {
+            ProviderMetrics.keyVaultRequest(
+                objectType: object.type.rawValue, objectName: metricsObjectNames ? object.name : nil,
+                error: failure?.metricClass ?? "", duration: ContinuousClock.now - started)
+        }
+        do throws(KeyVaultError) {
+            return try await send(object, version: version)
+        } catch {
+            failure = error
+            throw error
         }
     }
 

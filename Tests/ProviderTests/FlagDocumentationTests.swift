@@ -36,6 +36,7 @@ import Testing
             "--custom-user-agent": "none", "--mount-timeout": "\(serve.pipeline.mountTimeout)",
             "--max-requests-per-vault": "\(serve.pipeline.maxRequestsPerVault)",
             "--shutdown-grace-period": "\(serve.shutdownGracePeriod)", "--metrics-backend": serve.metricsBackend,
+            "--metrics-bind-address": serve.metricsBindAddress, "--metrics-object-names": "\(serve.metricsObjectNames)",
             "--prometheus-port": "\(serve.prometheusPort)", "--log-format-json": "\(serve.logging.logFormatJSON)",
             "-v": "\(serve.logging.verbosity)",
         ]

@@ -96,12 +96,14 @@ struct PipelineOptions: ParsableArguments {
 
     /// The server's mount pipeline: one pooled HTTPS client, the token cache, the vault readers, the mounter.
     /// The caller shuts `http` down when it is done.
-    func makeMounter(logger: Logger) throws(HTTPClientConfigurationError) -> (
+    func makeMounter(metricsObjectNames: Bool = false, logger: Logger) throws(HTTPClientConfigurationError) -> (
         mounter: KeyVaultMounter, http: AzureHTTPClient
     ) {
         let http = try AzureHTTPClient(settings: httpClientSettings, logger: logger)
+        var settings = pipelineSettings
+        settings.metricsObjectNames = metricsObjectNames
         let mounter = KeyVaultMounter(
-            settings: pipelineSettings, vaults: makeVaults(http: http, logger: logger), logger: logger)
+            settings: settings, vaults: makeVaults(http: http, logger: logger), logger: logger)
         return (mounter, http)
     }
 }
