@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PRODUCT := secrets-store-csi-driver-provider-azure
-APT_PACKAGES := libssl-dev pkg-config iproute2 openssl
+APT_PACKAGES := libssl-dev pkg-config iproute2 openssl ca-certificates
 
 .PHONY: all deps venv build test unit e2e demo release bench clean format format-check
 
