@@ -4,12 +4,11 @@ connections close) and free what they hold, so that the next mount is not slowed
 
 The reads are held by the fake (`hold`) so that they are surely outstanding when the client leaves. Twelve
 reads of one mount: more than the HTTP pool's 8 connections to one host."""
-import time
 
 import grpc
 import pytest
 
-from reliability import (DB_PASSWORD, SP, SingleAttempt, class_attributes, fd_count, own_provider,  # noqa: F401
+from reliability import (SingleAttempt, class_attributes, fd_count, own_provider,  # noqa: F401
                          settle_fds)
 
 HELD = [{"objectName": "app-secret", "objectType": "secret", "objectAlias": f"copy-{i}"} for i in range(12)]

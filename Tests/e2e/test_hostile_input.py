@@ -11,7 +11,6 @@ client on /healthz."""
 import base64
 import datetime
 import json
-import os
 import signal
 import socket
 import time

@@ -12,7 +12,7 @@ import pytest
 
 from driver_client import DriverClient
 from fakeazure import seed as S
-from reliability import PREFIX, RESTRICTED_SP, SP, class_attributes, own_provider  # noqa: F401
+from reliability import PREFIX, RESTRICTED_SP, SP, class_attributes
 from test_mount_auth import identity, sa_token_of
 
 RESTRICTED_VALUE = b"only restricted-sp may read this"

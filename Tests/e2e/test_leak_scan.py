@@ -11,7 +11,6 @@ import json
 import re
 
 import grpc
-import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
