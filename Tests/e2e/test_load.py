@@ -17,7 +17,9 @@ import grpc
 import pytest
 
 from driver_client import DriverClient
-from reliability import fd_count, outbound_sockets, rss_kib, start_azure_provider, thread_count
+from provider_process import free_port
+from reliability import (fd_count, metric_value, outbound_sockets, rss_kib, scrape_metrics, start_azure_provider,
+                         thread_count)
 from test_mount_auth import CLOUDS, RESTRICTED, attributes, identity
 
 POOL_PER_HOST = 8
@@ -115,7 +117,8 @@ def run_load(fa, process, mounts, clients, fault_rate, seed=14):
 
 
 def load_test(fa, mounts, clients):
-    process = start_azure_provider(fa, "--mount-timeout=20s")
+    metrics_port = free_port()
+    process = start_azure_provider(fa, "--mount-timeout=20s", f"--prometheus-port={metrics_port}")
     pid = process.process.pid
     try:
         run_load(fa, process, clients, clients, 0)          # warm: tokens, pool, threads at their working size
@@ -135,6 +138,9 @@ def load_test(fa, mounts, clients):
         assert after["pooled_connections"] <= POOL_PER_HOST * 7, (before, after)
         assert after["threads"] <= before["threads"], (before, after)
         assert after["rss_kib"] - before["rss_kib"] < RSS_GROWTH_LIMIT_KIB, (before, after)
+        metrics = scrape_metrics(metrics_port)
+        if metrics is not None:   # a build that serves metrics: nothing is left in flight
+            assert metric_value(metrics, "azure_provider_mounts_in_flight") == 0
     finally:
         process.stop()
 
