@@ -14,7 +14,8 @@ enum ObjectsYAML {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw ParameterError(field: "objects", message: "failed to yaml unmarshal objects, error: \(error)")
+            throw ParameterError(
+                field: "objects", message: "failed to yaml unmarshal objects, error: \(shortened(error))")
         }
         guard let root else { throw ParameterError(field: "objects", message: "objects array is empty") }
         guard let top = root.mapping else {
@@ -60,7 +61,7 @@ enum ObjectsYAML {
             do {
                 document = try Yams.compose(yaml: scalar.string)
             } catch {
-                throw failure("\(error)")
+                throw failure(shortened(error))
             }
             guard let document else { throw failure("the entry is empty") }
             guard let inner = document.mapping else {
@@ -116,5 +117,15 @@ enum ObjectsYAML {
             entries.append(entry)
         }
         return entries
+    }
+
+    /// The YAML library's error, each line cut at `maximumLineLength`: it quotes the offending line, and a hostile
+    /// line (10,000 nested brackets) would otherwise make a status message larger than gRPC clients accept.
+    static let maximumLineLength = 200
+
+    static func shortened(_ error: any Error) -> String {
+        "\(error)".split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.count > maximumLineLength ? line.prefix(maximumLineLength) + "..." : line
+        }.joined(separator: "\n")
     }
 }

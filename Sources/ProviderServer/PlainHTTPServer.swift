@@ -72,7 +72,9 @@ public final class PlainHTTPServer: Sendable {
                         return true
                     }
                     guard admitted else {
-                        connection.channel.close(promise: nil)
+                        // Closed through the async channel itself: dropping a wrapped channel without finishing
+                        // its writer traps in NIO (a crash any client could cause with 33 idle connections).
+                        group.addTask { try? await connection.executeThenClose { _, _ in } }
                         continue
                     }
                     group.addTask {

@@ -42,15 +42,17 @@ public enum ServerRunner {
                     timeout: requestTimeout, logger: logger, respond: { metrics.answer(method: $0, path: $1) }))
         }
 
+        let draining = Draining()
         let grpcServer = GRPCServer(
             transport: .http2NIOPosix(
                 address: .unixDomainSocket(path: settings.endpoint.path), transportSecurity: .plaintext),
-            services: [CSIDriverProviderService(mounter: mounter), HealthService()])
+            services: [CSIDriverProviderService(mounter: mounter, draining: draining), HealthService()])
 
         var group = ServiceGroupConfiguration(
             services: [
                 .init(
-                    service: GRPCServerService(server: grpcServer, socketPath: settings.endpoint.path, logger: logger))
+                    service: GRPCServerService(
+                        server: grpcServer, socketPath: settings.endpoint.path, draining: draining, logger: logger))
             ] + httpServers.map { .init(service: PlainHTTPService(server: $0)) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)

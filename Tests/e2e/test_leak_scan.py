@@ -175,7 +175,7 @@ def test_no_secret_key_token_or_client_secret_in_logs_errors_or_metrics(fake_azu
     assert [r["level"] for r in records if r["msg"] == "starting"] == ["info"]
     messages = {r["msg"] for r in records}
     # -v 5 is on: the provider's HTTP lines and the HTTP client library's own per-request lines are there.
-    assert {"azure http", "Request was scheduled on connection", "token acquired", "mount failed"} <= messages
+    assert {"azure http", "Request was scheduled on connection", "token acquired", "mount"} <= messages
     scanned = {"log": "\n".join(log_lines), "errors": "\n".join(errors), "metrics": metrics or ""}
     benign = benign_text(fake_azure)
     found = {where: hits(text, credentials, benign) for where, text in scanned.items()}
