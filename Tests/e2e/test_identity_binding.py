@@ -6,6 +6,8 @@ The proxy's TLS server name is either given (`--sni-name`) or computed by the pr
 certificate's `hcp-kubernetes.<id>.svc.cluster.local` name, read from `--token-proxy-url`'s host and port (the fake
 presents that certificate for `localhost`). Exact outcomes: codes, messages, and the fakes' request logs.
 """
+import os
+import subprocess
 import time
 
 import grpc
@@ -15,7 +17,7 @@ from conftest import fake_azure_flags
 from driver_client import DriverClient, pod_attributes
 from fakeazure import seed as S
 from fakeazure.token_proxy import AUDIENCE, CLUSTER_ID, server_name
-from provider_process import free_port
+from provider_process import free_port, provider_binary
 
 VAULT, SECRET, VALUE = "kv-demo", "db-password", "s3cr3t-Pa55w0rd!"
 TOKENS_KEY = "csi.storage.k8s.io/serviceAccount.tokens"
@@ -82,7 +84,8 @@ def test_the_fakes_server_name_is_the_go_providers():
 
 def test_mount_with_the_computed_server_name(fake_azure, binding_provider):
     tp = fake_azure.token_proxy
-    process, client = binding_provider(f"--token-proxy-ca-file={tp.ca_bundle}")
+    # Trace-level logs, to check that not even they carry the service-account token.
+    process, client = binding_provider(f"--token-proxy-ca-file={tp.ca_bundle}", "-v=5")
     token, tokens = binding_token(fake_azure)
     fake_azure.clear_requests()
     assert mount_files(client, class_attributes(tokens)) == {SECRET: VALUE}
@@ -200,3 +203,37 @@ def test_a_missing_ca_file_is_named(fake_azure, binding_provider):
         " cannot read the token proxy's CA file /nonexistent/ca.crt (set --token-proxy-ca-file to the CA that signs"
         " the proxy's certificate)")
     assert fake_azure.requests() == [] and fake_azure.token_proxy.server_names == []
+
+
+def test_the_mount_command_sends_the_token_under_the_identity_binding_audience(fake_azure, tmp_path):
+    tp = fake_azure.token_proxy
+    token, _ = binding_token(fake_azure)
+    (tmp_path / "token").write_text(token + "\n")
+    (tmp_path / "class.yaml").write_text(f"""apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata: {{name: ib, namespace: {S.WORKLOAD_NAMESPACE}}}
+spec:
+  provider: azure
+  parameters:
+    useAzureTokenProxy: "true"
+    clientID: "{S.WORKLOAD_CLIENT_ID}"
+    keyvaultName: {VAULT}
+    tenantID: "{S.TENANT_ID}"
+    objects: |
+      array:
+        - |
+          objectName: {SECRET}
+          objectType: secret
+""")
+    args, env = fake_azure_flags(fake_azure, f"--token-proxy-url={tp.url}", f"--token-proxy-ca-file={tp.ca_bundle}")
+    fake_azure.clear_requests()
+    result = subprocess.run(
+        [provider_binary(), "mount", "-f", str(tmp_path / "class.yaml"), "--service-account-token",
+         str(tmp_path / "token"), *args], capture_output=True, text=True, timeout=60, env=dict(os.environ, **env))
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert ["PATH", "MODE", "SIZE", "OBJECT", "ID", "VERSION"] in rows
+    assert [row[:4] for row in rows if row and row[0] == SECRET] == [
+        [SECRET, "0644", str(len(VALUE)), f"secret/{SECRET}"]]
+    assert [r[3] for r in token_proxy_requests(fake_azure)] == [200]
+    assert token not in result.stdout + result.stderr
