@@ -25,3 +25,13 @@ extension KeyVaultError {
         }
     }
 }
+
+extension KeyVaultError {
+    /// The object does not exist for the caller to read: 404, or its only or latest version is disabled
+    /// (Key Vault answers 403 with `SecretDisabled`, `KeyDisabled`, `CertificateDisabled`).
+    var isMissingObject: Bool {
+        guard kind == .service else { return false }
+        if status == 404 { return true }
+        return status == 403 && [code, innerCode].contains { $0?.hasSuffix("Disabled") == true }
+    }
+}

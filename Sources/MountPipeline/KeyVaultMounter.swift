@@ -55,7 +55,11 @@ public final class KeyVaultMounter: MountHandler {
         report.describe(parameters)
         warnIfDeprecated(parameters)
         let environment = try CloudResolver.environment(for: parameters.cloud)
-        let reader = try vaults.reader(for: parameters, environment: environment)
+        // One reader per vault: the class's, then those its objects name (same identity, so one token).
+        var readers: [String: any VaultReading] = [:]
+        for vault in [parameters.keyvaultName] + parameters.objects.compactMap(\.vault) where readers[vault] == nil {
+            readers[vault] = try vaults.reader(for: parameters, vault: vault, environment: environment)
+        }
         logger.debug(
             "mounting",
             metadata: [
@@ -64,10 +68,10 @@ public final class KeyVaultMounter: MountHandler {
                 "pod": "\(parameters.pod.namespace)/\(parameters.pod.name)",
             ])
         let fetcher = ObjectFetcher(
-            reader: reader, deadline: deadline, slots: RequestGate(limit: Self.maximumConcurrentRequests),
-            metricsObjectNames: settings.metricsObjectNames)
+            readers: readers, classVault: parameters.keyvaultName, deadline: deadline,
+            slots: RequestGate(limit: Self.maximumConcurrentRequests), metricsObjectNames: settings.metricsObjectNames)
         let fetched = await fetchAll(parameters.objects, fetcher: fetcher)
-        report.count(reader.statistics, reusedWithinMount: fetcher.reads.reused)
+        report.count(readers.values.map(\.statistics), reusedWithinMount: fetcher.reads.reused)
         let result = try assemble(
             parameters.objects, fetched: fetched, defaultFileMode: request.defaultFileMode, deadline: deadline)
         try checkSize(of: result)
@@ -97,7 +101,11 @@ public final class KeyVaultMounter: MountHandler {
                     do throws(MountError) {
                         return (index, .success(try await fetcher.fetch(object)))
                     } catch {
-                        return (index, .failure(error))
+                        guard object.isOptional, fetcher.missing.contains(object.index) else {
+                            return (index, .failure(error))
+                        }
+                        self.skipOptional(object, because: error)
+                        return (index, .success([]))
                     }
                 }
             }
@@ -105,6 +113,14 @@ public final class KeyVaultMounter: MountHandler {
             for await (index, outcome) in group { results[index] = outcome }
             return results
         }
+    }
+
+    /// An optional object that does not exist (404, or no enabled version) writes nothing; the mount goes on.
+    private func skipOptional(_ object: KeyVaultObject, because error: MountError) {
+        ProviderMetrics.optionalObjectMissing()
+        logger.warning(
+            "optional object not found: no file written",
+            metadata: ["object": "\(object.id(historyIndex: nil))", "reason": "\(error.message)"])
     }
 
     /// Files in the order of the objects. Conversion can be heavy (PKCS#12 key derivation), so the deadline is

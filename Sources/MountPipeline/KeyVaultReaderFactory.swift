@@ -32,7 +32,8 @@ public struct KeyVaultReaderFactory: VaultReaderFactory {
         self.logger = logger
     }
 
-    public func reader(for parameters: MountParameters, environment: AzureEnvironment) throws(MountError)
+    public func reader(for parameters: MountParameters, vault: String, environment: AzureEnvironment)
+        throws(MountError)
         -> any VaultReading
     {
         let credential: any TokenCredential
@@ -45,8 +46,8 @@ public struct KeyVaultReaderFactory: VaultReaderFactory {
         do {
             return try VaultClient(
                 http: http, tokens: tokens, credential: credential, environment: environment,
-                vaultName: parameters.keyvaultName, logger: logger,
-                gate: gates.gate(for: environment.vaultURL(vaultName: parameters.keyvaultName)), sharing: sharing)
+                vaultName: vault, logger: logger, gate: gates.gate(for: environment.vaultURL(vaultName: vault)),
+                sharing: sharing)
         } catch {
             throw MountError(.invalidArgument, "failed to get vault: \(error.reason)")
         }

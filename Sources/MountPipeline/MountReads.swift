@@ -8,6 +8,7 @@ import Synchronization
 /// whose newest version is also mounted as "latest" reuses that read instead of asking for the version again.
 final class MountReads: Sendable {
     private struct Key: Hashable {
+        var vault: String
         var type: ObjectType
         var name: String
         /// `""` for the latest version.
@@ -21,18 +22,18 @@ final class MountReads: Sendable {
     var reused: Int { reuseCount.load(ordering: .relaxed) }
 
     func read(
-        _ type: ObjectType, _ name: String, version: String, deadline: ContinuousClock.Instant,
+        _ vault: String, _ type: ObjectType, _ name: String, version: String, deadline: ContinuousClock.Instant,
         perform: () async throws(KeyVaultError) -> FetchedVersion.Bundle
     ) async throws(KeyVaultError) -> FetchedVersion.Bundle {
         // The latest version, once known, may be the very version asked for.
-        if !version.isEmpty, let latest = flight(Key(type: type, name: name, version: "")),
+        if !version.isEmpty, let latest = flight(Key(vault: vault, type: type, name: name, version: "")),
             case .success(let bundle) = await wait(latest, deadline: deadline),
             KeyVaultID(parsing: bundle.id).version == version
         {
             countReuse()
             return bundle
         }
-        let key = Key(type: type, name: name, version: version)
+        let key = Key(vault: vault, type: type, name: name, version: version)
         let (flight, starts) = reads.withLock { reads in
             if let existing = reads[key] { return (existing, false) }
             let flight = SharedFlight<FetchedVersion.Bundle, KeyVaultError>()

@@ -28,6 +28,8 @@ public enum ProviderMetrics {
         public static let mountsInFlight = "azure_provider_mounts_in_flight"
         /// Counter: objects whose version changed since the driver's last mount (rotation).
         public static let rotationChanges = "azure_provider_rotation_changes_total"
+        /// Counter: optional objects skipped because they do not exist.
+        public static let optionalObjectsMissing = "azure_provider_optional_objects_missing_total"
     }
 
     /// On the Go provider's two histograms, for the dashboards written for it.
@@ -69,6 +71,10 @@ public enum ProviderMetrics {
     public static func rotationChanges(_ count: Int) {
         guard count > 0 else { return }
         Counter(label: Name.rotationChanges).increment(by: count)
+    }
+
+    public static func optionalObjectMissing() {
+        Counter(label: Name.optionalObjectsMissing).increment()
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {

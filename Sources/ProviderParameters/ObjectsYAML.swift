@@ -72,11 +72,16 @@ enum ObjectsYAML {
         }
 
         var fields: [String: String] = [:]
+        var jmesPath: [[String: String]] = []
         var unknown: [String] = []
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.scalar?.string else { throw failure("field names must be plain text") }
-            guard ObjectField(rawValue: key) != nil else {
+            guard let field = ObjectField(rawValue: key) else {
                 if !unknown.contains(key) { unknown.append(key) }
+                continue
+            }
+            if field == .jmesPath {
+                jmesPath = try jmesPathEntries(valueNode, failure: failure)
                 continue
             }
             guard let scalar = valueNode.scalar else {
@@ -86,6 +91,30 @@ enum ObjectsYAML {
             let text = valueNode.isPlainNull ? "" : scalar.string
             fields[key] = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return RawObject(index: index, fields: fields, unknownKeys: unknown)
+        return RawObject(index: index, fields: fields, jmesPath: jmesPath, unknownKeys: unknown)
+    }
+
+    /// `jmesPath`: a list of mappings of `path`, `objectAlias` and `filePermission`, as the AWS provider writes it.
+    private static func jmesPathEntries(
+        _ node: Node, failure: (String) -> ParameterError
+    ) throws(ParameterError) -> [[String: String]] {
+        let shape = "jmesPath must be a list of entries like {path: db.password, objectAlias: db-password}"
+        if node.isPlainNull { return [] }
+        guard let items = node.sequence else { throw failure(shape) }
+        var entries: [[String: String]] = []
+        for item in items {
+            guard let mapping = item.mapping else { throw failure(shape) }
+            var entry: [String: String] = [:]
+            for (keyNode, valueNode) in mapping {
+                guard let key = keyNode.scalar?.string, ["path", "objectAlias", "filePermission"].contains(key) else {
+                    throw failure(shape + "; each entry has path, objectAlias and optionally filePermission")
+                }
+                guard let scalar = valueNode.scalar else { throw failure("jmesPath \(key) must be a single value") }
+                entry[key] = (valueNode.isPlainNull ? "" : scalar.string).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+            }
+            entries.append(entry)
+        }
+        return entries
     }
 }

@@ -17,7 +17,8 @@ import Testing
             .filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(
             names == [
-                "all-object-fields.yaml", "identity-binding.yaml", "pod-identity.yaml", "service-principal.yaml",
+                "all-object-fields.yaml", "identity-binding.yaml", "json-values.yaml", "optional-objects.yaml",
+                "pod-identity.yaml", "service-principal.yaml", "several-vaults.yaml",
                 "vm-managed-identity-system-assigned.yaml", "vm-managed-identity-user-assigned.yaml",
                 "workload-identity.yaml",
             ])
@@ -210,5 +211,42 @@ import Testing
         #expect((json["findings"] as? [[String: Any]])?.first?["path"] as? String == "spec.provider")
         #expect(Linter.render([], json: false) == "no problems found\n")
         #expect(Linter.exitStatus(for: findings) == 1 && Linter.exitStatus(for: []) == 0)
+    }
+
+    /// The extension fields are known fields; a Secret synced from an optional object's file is a warning.
+    @Test func extensionFieldsAndOptionalObjectsInSecretObjects() throws {
+        let text = """
+            apiVersion: secrets-store.csi.x-k8s.io/v1
+            kind: SecretProviderClass
+            metadata: {name: c}
+            spec:
+              provider: azure
+              secretObjects:
+                - secretName: s
+                  type: Opaque
+                  data:
+                    - {objectName: maybe, key: a}
+                    - {objectName: db-user, key: b}
+              parameters:
+                keyvaultName: my-kv
+                tenantID: t
+                clientID: c
+                objects: |
+                  array:
+                    - |
+                      objectName: maybe
+                      objectType: secret
+                      optional: "true"
+                    - |
+                      objectName: db
+                      objectType: secret
+                      keyvaultName: other-kv
+                      jmesPath:
+                        - {path: user, objectAlias: db-user}
+            """
+        let findings = try lint(("c.yaml", text))
+        #expect(findings.map(\.rule) == ["secret-objects-optional"])
+        #expect(findings.first?.path == "spec.secretObjects[0].data[0].objectName")
+        #expect(findings.first?.severity == .warning)
     }
 }

@@ -7,6 +7,7 @@ import time
 
 import grpc
 import pytest
+import requests
 
 import service_pb2
 import service_pb2_grpc
@@ -99,6 +100,25 @@ class SingleAttempt:
 
     def close(self):
         self.channel.close()
+
+
+def scrape_metrics(port):
+    """The provider's /metrics text, or None when nothing listens on the port: the build under test does not
+    serve metrics yet (they are being added); any other answer than 200 is a failure."""
+    try:
+        answer = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+    except requests.ConnectionError:
+        return None
+    assert answer.status_code == 200, answer.status_code
+    return answer.text
+
+
+def metric_value(text, name):
+    """The value of an unlabelled series in Prometheus text, or None when absent."""
+    for line in text.splitlines():
+        if line.split(" ")[0] == name:
+            return float(line.split(" ")[1])
+    return None
 
 
 # ---- the provider's process figures ------------------------------------------------------------------

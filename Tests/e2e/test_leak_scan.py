@@ -11,13 +11,12 @@ import json
 import re
 
 import grpc
-import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from driver_client import DriverClient
 from provider_process import free_port
-from reliability import start_azure_provider
+from reliability import scrape_metrics, start_azure_provider
 from fakeazure import seed as S
 from test_mount_auth import CLOUDS, MODES, RESTRICTED, attributes, identity, sa_token_of
 
@@ -136,16 +135,6 @@ def run_mounts(fa, client):
     attempt(attributes(sp), sp.secrets)
     fa.clear_faults()
     return errors, [wrong.secrets["clientsecret"], sa_token_of(intruder)]
-
-
-def scrape_metrics(port):
-    """The /metrics text, or None when nothing listens on the port (metrics not served by this build)."""
-    try:
-        answer = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
-    except requests.ConnectionError:
-        return None
-    assert answer.status_code == 200, answer.status_code
-    return answer.text
 
 
 def test_no_secret_key_token_or_client_secret_in_logs_errors_or_metrics(fake_azure, monkeypatch):
