@@ -17,9 +17,10 @@ import Testing
             .filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(
             names == [
-                "all-object-fields.yaml", "json-values.yaml", "optional-objects.yaml", "pod-identity.yaml",
-                "service-principal.yaml", "several-vaults.yaml", "vm-managed-identity-system-assigned.yaml",
-                "vm-managed-identity-user-assigned.yaml", "workload-identity.yaml",
+                "all-object-fields.yaml", "identity-binding.yaml", "json-values.yaml", "optional-objects.yaml",
+                "pod-identity.yaml", "service-principal.yaml", "several-vaults.yaml",
+                "vm-managed-identity-system-assigned.yaml", "vm-managed-identity-user-assigned.yaml",
+                "workload-identity.yaml",
             ])
         let files = try names.map {
             (name: $0, text: try TestFiles.text(TestFiles.examples.appendingPathComponent($0)))
@@ -100,7 +101,6 @@ import Testing
             "spec.parameters.useAzureTokenProxy"
         ),
         (["useAzureTokenProxy": "true", "clientID": ""], "identity-client-id", "spec.parameters.clientID"),
-        (["useAzureTokenProxy": "true"], "identity-binding", "spec.parameters.useAzureTokenProxy"),
         (["useVMManagedIdentity": "yes"], "boolean-parameter", "spec.parameters.useVMManagedIdentity"),
         (["tenantID": " ", "tenantId": ""], "tenant-id", "spec.parameters.tenantID"),
     ])
@@ -118,6 +118,28 @@ import Testing
         let errors = try lint(("c.yaml", text)).filter { $0.severity == .error }
         #expect(errors.map(\.rule) == [rule] && errors.first?.path == path)
         #expect(errors.first?.message == mountError.message)
+    }
+
+    /// Identity binding with its clientID is a valid class: nothing to report.
+    @Test func identityBindingWithClientIDIsClean() throws {
+        let text = """
+            apiVersion: secrets-store.csi.x-k8s.io/v1
+            kind: SecretProviderClass
+            metadata: {name: c}
+            spec:
+              provider: azure
+              parameters:
+                useAzureTokenProxy: "true"
+                clientID: "client-1"
+                keyvaultName: my-kv
+                tenantID: tenant-1
+                objects: |
+                  array:
+                    - |
+                      objectName: s1
+                      objectType: secret
+            """
+        #expect(try lint(("ib.yaml", text)).isEmpty)
     }
 
     @Test func workloads() throws {

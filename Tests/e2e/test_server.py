@@ -311,7 +311,8 @@ def test_help_documents_every_flag():
     for flag in ["--endpoint", "--healthz-port", "--healthz-path", "--healthz-timeout", "--metrics-backend",
                  "--prometheus-port", "--construct-pem-chain", "--write-cert-and-key-in-separate-files",
                  "--cloud-name", "--log-format-json", "--verbosity", "--nmi-port", "--mount-timeout",
-                 "--shutdown-grace-period", "--extra-ca-bundle", "--custom-user-agent"]:
+                 "--shutdown-grace-period", "--extra-ca-bundle", "--custom-user-agent", "--token-proxy-url", "--sni-name",
+                 "--token-proxy-ca-file"]:
         assert flag in text, flag
 
 
