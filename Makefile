@@ -112,7 +112,7 @@ test-sanitize: deps
 
 ## bench: the release binary (static Swift runtime, as the Dockerfile builds it; its own scratch path, so the debug
 ## build in .build stays) against the local fakes: prints one table (scripts/bench/run.py, docs/performance.md).
-## Not part of `make test`: the first release build takes about 12 minutes on 2 cores, the run about 3.
+## Not part of `make test`: the first release build takes about 12 minutes on 2 cores, the run about 4.
 BENCH_SCRATCH := .build-release
 bench: deps venv
 	swift build -c release --static-swift-stdlib --product $(PRODUCT) --scratch-path $(BENCH_SCRATCH)
