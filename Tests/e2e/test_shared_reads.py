@@ -27,17 +27,22 @@ def class_attributes(ident, objects, vault="kv-demo"):
                           **ident.pod)
 
 
-def test_a_hundred_concurrent_mounts_of_one_class_cost_one_token_and_one_read_per_object(fake_azure, azure_client):
+def test_a_hundred_concurrent_mounts_of_one_class_cost_one_token_and_one_read_per_object(fake_azure, azure_provider):
     """100 pods of one identity mounting a ten-object class at once (the vault and Entra ID slow enough for the
     mounts to overlap): one token request, one GET per object, every pod gets every file."""
     ident = identity(fake_azure, "service-principal")
+    # Four connections, as several driver pods' clients would be: one HTTP/2 connection would queue calls past
+    # its concurrent-stream limit, and a queued mount would start after the shared reads ended.
+    clients = [DriverClient(azure_provider.socket_path) for _ in range(4)]
 
-    def one(_):
-        return azure_client.mount(class_attributes(ident, TEN_OBJECTS), ident.secrets)
+    def one(n):
+        return clients[n % 4].mount(class_attributes(ident, TEN_OBJECTS), ident.secrets)
 
     # A second of latency: every one of the 100 client threads has called before the first read is answered.
     with slow(fake_azure, "entra", "keyvault", ms=1000), concurrent.futures.ThreadPoolExecutor(100) as pool:
         responses = list(pool.map(one, range(100)))
+    for client in clients:
+        client.close()
     paths = [sorted(f.path for f in r.files) for r in responses]
     assert paths == [sorted(OBJECTS + ["rsa-key", "ec-p256-key", "selfsigned-cert", "chain-cert", "chain-cert-pem"])] * 100
     assert len({tuple(f.contents for f in r.files) for r in responses}) == 1
