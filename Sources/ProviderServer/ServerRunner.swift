@@ -16,6 +16,9 @@ public enum ServerRunner {
     /// A client of `/healthz` or `/metrics` gets this long to send its request (on top of a health check's own
     /// timeout): the ports are open to the node's network, so idle clients must not pile up.
     static let requestTimeout: Duration = .seconds(10)
+    /// Calls one driver connection may have open at once: above a node's pod limit (110 by default), so a node
+    /// starting every pod at once never waits on the limit.
+    static let maximumConcurrentCalls = 1024
 
     public static func run(
         settings: ServerSettings, mounter: any MountHandler, metrics: MetricsEndpoint? = nil, logger: Logger
@@ -43,9 +46,15 @@ public enum ServerRunner {
         }
 
         let draining = Draining()
+        // The driver sends every pod's Mount over one connection. Without an advertised limit, NIOHTTP2 still
+        // enforces its default of 100 open streams and answers the 101st with GOAWAY, failing every mount on the
+        // connection; advertised, the client queues calls past the limit instead.
+        var transportConfig = HTTP2ServerTransport.Posix.Config.defaults
+        transportConfig.http2.maxConcurrentStreams = maximumConcurrentCalls
         let grpcServer = GRPCServer(
             transport: .http2NIOPosix(
-                address: .unixDomainSocket(path: settings.endpoint.path), transportSecurity: .plaintext),
+                address: .unixDomainSocket(path: settings.endpoint.path), transportSecurity: .plaintext,
+                config: transportConfig),
             services: [CSIDriverProviderService(mounter: mounter, draining: draining), HealthService()])
 
         var group = ServiceGroupConfiguration(

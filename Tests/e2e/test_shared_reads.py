@@ -27,28 +27,39 @@ def class_attributes(ident, objects, vault="kv-demo"):
                           **ident.pod)
 
 
-def test_a_hundred_concurrent_mounts_of_one_class_cost_one_token_and_one_read_per_object(fake_azure, azure_provider):
-    """100 pods of one identity mounting a ten-object class at once (the vault and Entra ID slow enough for the
-    mounts to overlap): one token request, one GET per object, every pod gets every file."""
+def test_a_hundred_concurrent_mounts_of_one_class_cost_one_token_and_one_read_per_object(fake_azure, azure_client):
+    """100 pods of one identity mounting a ten-object class at once over the driver's one connection (the vault
+    and Entra ID slow enough for the mounts to overlap): one token request, one GET per object, every pod gets
+    every file."""
     ident = identity(fake_azure, "service-principal")
-    # Four connections, as several driver pods' clients would be: one HTTP/2 connection would queue calls past
-    # its concurrent-stream limit, and a queued mount would start after the shared reads ended.
-    clients = [DriverClient(azure_provider.socket_path) for _ in range(4)]
 
-    def one(n):
-        return clients[n % 4].mount(class_attributes(ident, TEN_OBJECTS), ident.secrets)
+    def one(_):
+        return azure_client.mount(class_attributes(ident, TEN_OBJECTS), ident.secrets)
 
     # A second of latency: every one of the 100 client threads has called before the first read is answered.
     with slow(fake_azure, "entra", "keyvault", ms=1000), concurrent.futures.ThreadPoolExecutor(100) as pool:
         responses = list(pool.map(one, range(100)))
-    for client in clients:
-        client.close()
     paths = [sorted(f.path for f in r.files) for r in responses]
     assert paths == [sorted(OBJECTS + ["rsa-key", "ec-p256-key", "selfsigned-cert", "chain-cert", "chain-cert-pem"])] * 100
     assert len({tuple(f.contents for f in r.files) for r in responses}) == 1
     assert len(token_requests(fake_azure)) == 1
     gets = [r["path"].split("?")[0] for r in vault_requests(fake_azure)]
     assert sorted(gets) == sorted({g for g in gets}) and len(gets) == 10, gets
+
+
+def test_more_concurrent_mounts_than_http2s_default_stream_limit_share_one_connection(fake_azure, azure_client):
+    """A node starting 200 pods at once: the driver sends them all over one connection. The provider advertises
+    a stream limit above that, so no call is refused and the connection is never torn down (NIOHTTP2 otherwise
+    enforces an unadvertised 100 and answers the 101st stream with GOAWAY)."""
+    ident = identity(fake_azure, "service-principal")
+    one_secret = "array:\n  - |\n    objectName: app-secret\n    objectType: secret\n"
+
+    def one(_):
+        return azure_client.mount(class_attributes(ident, one_secret), ident.secrets)
+
+    with slow(fake_azure, "keyvault", ms=1000), concurrent.futures.ThreadPoolExecutor(200) as pool:
+        responses = list(pool.map(one, range(200)))
+    assert [[f.path for f in r.files] for r in responses] == [["app-secret"]] * 200
 
 
 def test_two_identities_never_share_a_read(fake_azure, azure_client):
