@@ -54,6 +54,8 @@ let package = Package(
             name: "ProviderLint",
             dependencies: ["AzureCloud", "ProviderParameters", .product(name: "Yams", package: "Yams")]
         ),
+        // glibc's malloc.h: arena limit and trimming (ProviderServer's ProcessHeap).
+        .systemLibrary(name: "CMalloc"),
         // OpenSSL's libcrypto, for PKCS#12 only.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Pure conversions of Key Vault answers into file bytes.
@@ -107,7 +109,7 @@ let package = Package(
         .target(
             name: "ProviderServer",
             dependencies: [
-                "ProviderAPI", "MountPipeline",
+                "ProviderAPI", "MountPipeline", "CMalloc",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -16,6 +16,8 @@ struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleServiceProtoco
     }
 
     func mount(request: V1alpha1_MountRequest, context: ServerContext) async throws -> V1alpha1_MountResponse {
+        IdleHeapTrim.shared.mountStarted()
+        defer { IdleHeapTrim.shared.mountEnded() }
         let input = MountInput(
             attributes: request.attributes,
             secrets: request.secrets,
