@@ -130,10 +130,15 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             // lld packs the ~144,000 relative relocations (DT_RELR, glibc 2.36+): 3.3 MB of .rela.dyn that the loader
-            // read at every start, and which stayed resident, become a few KB.
+            // read at every start, and which stayed resident, become a few KB. The static Swift runtime's link
+            // arguments export every symbol of the executable; nothing looks them up (backtraces read .symtab), and
+            // their 1.9 MB table was resident too.
             linkerSettings: [
                 .unsafeFlags(
-                    ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(platforms: [.linux]))
+                    [
+                        "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
+                        "--no-export-dynamic",
+                    ], .when(platforms: [.linux]))
             ]
         ),
 
