@@ -138,7 +138,7 @@ let package = Package(
                     [
                         "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
                         "--no-export-dynamic",
-                    ], .when(platforms: [.linux]))
+                    ], .when(platforms: [.linux], configuration: .release))
             ]
         ),
 
