@@ -4,9 +4,9 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PRODUCT := secrets-store-csi-driver-provider-azure
-APT_PACKAGES := libssl-dev pkg-config iproute2 openssl
+APT_PACKAGES := libssl-dev pkg-config iproute2 openssl ca-certificates util-linux python3
 
-.PHONY: all deps venv build test unit e2e demo release bench clean format format-check
+.PHONY: all deps venv build test unit e2e demo release bench clean format format-check reliability-long
 
 all: build
 
@@ -47,6 +47,10 @@ demo: deps venv
 release: deps
 	swift build -c release --product $(PRODUCT)
 
+## reliability-long: the long load run (2,000 mounts from 64 clients); the default e2e run has a short one.
+reliability-long: deps venv build
+	cd Tests/e2e && ../../$(PY) -m pytest -q -p no:cacheprovider --long test_load.py
+
 ## format / format-check: the toolchain's swift-format with .swift-format (generated code opts out per file).
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests
 format:
@@ -84,3 +88,32 @@ chart-manifest: chart-venv
 ## build (about 12 minutes on 2 cores), so it is not part of `make test`.
 image-check: deps venv
 	bash scripts/image/check-runtime-root.sh
+
+## fuzz: build the libFuzzer targets of Fuzz/ (release, -sanitize=fuzzer,address; the whole dependency graph,
+## about 15 minutes the first time) and run each for FUZZ_TIME seconds (default 600), one at a time at nice 19,
+## seeded from the repository's fixtures. Crashing inputs: Fuzz/.build-release-fuzz/artifacts/. docs/fuzzing.md.
+## Not part of `make test`.
+FUZZ_TIME ?= 600
+FUZZ_TARGETS ?= FuzzParameters FuzzMountRequest FuzzContent
+FUZZ_SCRATCH := Fuzz/.build-release-fuzz
+.PHONY: fuzz fuzz-build
+fuzz-build: deps
+	nice -n 19 swift build --package-path Fuzz -c release --scratch-path $(FUZZ_SCRATCH) \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+fuzz: fuzz-build
+	FUZZ_TIME=$(FUZZ_TIME) FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SCRATCH=$(FUZZ_SCRATCH) Fuzz/run.sh
+
+## test-sanitize: the Swift tests under ThreadSanitizer, then AddressSanitizer (debug builds in .build-tsan and
+## .build-asan, at nice 19; about 10 minutes each the first time). Not part of `make test`. docs/fuzzing.md.
+.PHONY: test-sanitize
+test-sanitize: deps
+	nice -n 19 swift test --sanitize=thread --scratch-path .build-tsan
+	nice -n 19 swift test --sanitize=address --scratch-path .build-asan
+
+## bench: the release binary (static Swift runtime, as the Dockerfile builds it; its own scratch path, so the debug
+## build in .build stays) against the local fakes: prints one table (scripts/bench/run.py, docs/performance.md).
+## Not part of `make test`: the first release build takes about 12 minutes on 2 cores, the run about 4.
+BENCH_SCRATCH := .build-release
+bench: deps venv
+	swift build -c release --static-swift-stdlib --product $(PRODUCT) --scratch-path $(BENCH_SCRATCH)
+	$(PY) scripts/bench/run.py --binary $(BENCH_SCRATCH)/release/$(PRODUCT)

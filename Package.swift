@@ -4,6 +4,7 @@
 //   Provider (executable) -> ProviderServer -> MountPipeline -> ProviderParameters / AzureAuth / KeyVaultClient / KeyVaultContent
 //   ProviderLint -> ProviderParameters -> AzureCloud, KeyVaultIdentifiers
 //   AzureAuth, KeyVaultClient -> AzureHTTP -> AzureCloud;  KeyVaultClient -> KeyVaultIdentifiers
+//   ProviderMetrics (metric names and recording, swift-metrics) sits under every module that records.
 // Seams: MountPipeline reads vaults through `VaultReading` (KeyVaultClient), opened per mount by a
 // `VaultReaderFactory`; ProviderServer calls a `MountHandler`. Tests put in-memory doubles there.
 import PackageDescription
@@ -29,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Generated protobuf + gRPC code (scripts/generate-proto.sh). Never edited by hand.
@@ -44,6 +47,8 @@ let package = Package(
         .target(name: "AzureCloud"),
         // Key Vault's own vocabulary: the object types and the object ids it answers with.
         .target(name: "KeyVaultIdentifiers"),
+        // Every metric the provider records (swift-metrics); the executable bootstraps the Prometheus backend.
+        .target(name: "ProviderMetrics", dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]),
         // SecretProviderClass parameters and the objects array: pure, no I/O.
         .target(
             name: "ProviderParameters",
@@ -72,10 +77,12 @@ let package = Package(
         .target(
             name: "AzureHTTP",
             dependencies: [
+                "ProviderMetrics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,7 +91,7 @@ let package = Package(
         .target(
             name: "AzureAuth",
             dependencies: [
-                "AzureHTTP", "AzureCloud",
+                "AzureHTTP", "AzureCloud", "ProviderMetrics",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -93,7 +100,7 @@ let package = Package(
         .target(
             name: "KeyVaultClient",
             dependencies: [
-                "AzureHTTP", "AzureAuth", "AzureCloud", "KeyVaultIdentifiers",
+                "AzureHTTP", "AzureAuth", "AzureCloud", "KeyVaultIdentifiers", "ProviderMetrics",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -102,14 +109,14 @@ let package = Package(
             name: "MountPipeline",
             dependencies: [
                 "ProviderParameters", "AzureCloud", "AzureHTTP", "AzureAuth", "KeyVaultClient", "KeyVaultContent",
-                "KeyVaultIdentifiers", .product(name: "Logging", package: "swift-log"),
+                "KeyVaultIdentifiers", "ProviderMetrics", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // gRPC services, the Unix socket listener, /healthz, graceful shutdown.
         .target(
             name: "ProviderServer",
             dependencies: [
-                "ProviderAPI", "MountPipeline", "CMalloc",
+                "ProviderAPI", "MountPipeline", "ProviderMetrics", "CMalloc",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -128,6 +135,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                "ProviderMetrics",
             ],
             // lld packs the ~144,000 relative relocations (DT_RELR, glibc 2.36+): 3.3 MB of .rela.dyn that the loader
             // read at every start, and which stayed resident, become a few KB. The static Swift runtime's link

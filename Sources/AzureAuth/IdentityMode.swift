@@ -4,6 +4,7 @@ public enum IdentityMode: String, Sendable, Hashable {
     case servicePrincipal
     case managedIdentity
     case podIdentity
+    case identityBinding
 
     /// The credential name Azure SDKs use in their error texts, so messages read like the Go provider's.
     var credentialName: String {
@@ -12,6 +13,7 @@ public enum IdentityMode: String, Sendable, Hashable {
         case .servicePrincipal: return "ClientSecretCredential"
         case .managedIdentity: return "ManagedIdentityCredential"
         case .podIdentity: return "PodIdentityCredential"
+        case .identityBinding: return "IdentityBindingCredential"
         }
     }
 }

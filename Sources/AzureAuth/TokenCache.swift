@@ -1,6 +1,7 @@
 import AzureHTTP
 import Foundation
 import Logging
+import ProviderMetrics
 
 /// Process-wide token cache, keyed by identity and scope (see `CredentialIdentity`).
 ///
@@ -68,6 +69,7 @@ public actor TokenCache {
             entry.lastUsed = useCounter
             entries[key] = entry
             counters.hits += 1
+            ProviderMetrics.tokenCacheHit(mode: key.identity.mode.rawValue)
             return entry.token
         }
         let flight: SharedFlight<AccessToken, AuthError>
@@ -142,9 +144,11 @@ public actor TokenCache {
                 token: token,
                 refreshAt: TokenRefreshPolicy.refreshAt(acquiredAt: acquiredAt, expiresOn: token.expiresOn),
                 lastUsed: useCounter)
+            ProviderMetrics.tokenRequest(mode: key.identity.mode.rawValue, result: "ok")
             logger.info("token acquired", metadata: metadata(key, token))
         case .failure(let error):
             counters.failures += 1
+            ProviderMetrics.tokenRequest(mode: key.identity.mode.rawValue, result: "error")
             logger.info("token acquisition failed", metadata: ["identity": "\(key.identity)", "error": "\(error)"])
         }
     }

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import NIOCore
 import NIOSSL
+import ProviderMetrics
+import Synchronization
 
 /// The process-wide HTTP client for Key Vault, Entra ID, IMDS and NMI: pooled connections reused across
 /// mounts, TLS always verified, proxies chosen per destination, bounded retries.
@@ -19,6 +21,8 @@ public final class AzureHTTPClient: Sendable {
     let libraryLogger: Logger
     /// Injected by tests to observe or shorten waits; production sleeps on the continuous clock.
     package let sleep: @Sendable (Duration) async throws -> Void
+    /// Clients made by `companion(trustPEM:dnsOverride:)`, shut down with this one.
+    private let companions = Mutex<[AzureHTTPClient]>([])
 
     public convenience init(settings: HTTPClientSettings, logger: Logger) throws(HTTPClientConfigurationError) {
         try self.init(settings: settings, logger: logger, sleep: { try await Task.sleep(for: $0) })
@@ -28,12 +32,16 @@ public final class AzureHTTPClient: Sendable {
         settings: HTTPClientSettings, logger: Logger, sleep: @escaping @Sendable (Duration) async throws -> Void
     ) throws(HTTPClientConfigurationError) {
         let proxies = try ProxySettings(environment: settings.environment)
-        let roots = try TrustRoots.load(environment: settings.environment, extraBundle: settings.extraCABundlePath)
-        for warning in roots.warnings { logger.warning("\(warning)") }
-
         var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = roots.primary
-        tls.additionalTrustRoots = roots.additional
+        if let pem = settings.exclusiveTrustPEM {
+            tls.trustRoots = .certificates(try TrustRoots.certificates(inPEM: pem))
+            tls.minimumTLSVersion = .tlsv12
+        } else {
+            let roots = try TrustRoots.load(environment: settings.environment, extraBundle: settings.extraCABundlePath)
+            for warning in roots.warnings { logger.warning("\(warning)") }
+            tls.trustRoots = roots.primary
+            tls.additionalTrustRoots = roots.additional
+        }
         tls.certificateVerification = .fullVerification
 
         // AsyncHTTPClient logs the first and last bytes of every body at trace level: secret values and
@@ -79,10 +87,29 @@ public final class AzureHTTPClient: Sendable {
             ])
     }
 
-    /// Closes pooled connections. Call once, at process exit.
+    /// Closes pooled connections, companions' too. Call once, at process exit.
     public func shutdown() async throws {
+        for companion in companions.withLock({ $0 }) { try await companion.shutdown() }
         try await direct.shutdown()
         for client in proxied.values { try await client.shutdown() }
+    }
+
+    /// A client with this one's user agent and limits that trusts only the certificates in `trustPEM`, connects
+    /// directly (no `HTTPS_PROXY`) and resolves the names in `dnsOverride` to other hosts while still sending
+    /// and verifying the original name (SNI). Shut down with this client; a companion is kept until then
+    /// (companions are made when a CA file changes, rarely).
+    package func companion(trustPEM: [UInt8], dnsOverride: [String: String]) throws(HTTPClientConfigurationError)
+        -> AzureHTTPClient
+    {
+        var companionSettings = HTTPClientSettings(
+            userAgent: settings.userAgent, environment: [:], requestTimeout: settings.requestTimeout,
+            connectTimeout: settings.connectTimeout, maxResponseBytes: settings.maxResponseBytes,
+            connectionsPerHost: 4)
+        companionSettings.exclusiveTrustPEM = trustPEM
+        companionSettings.dnsOverride = dnsOverride
+        let client = try AzureHTTPClient(settings: companionSettings, logger: logger, sleep: sleep)
+        companions.withLock { $0.append(client) }
+        return client
     }
 
     /// Sends a request, retrying per `policy`, and returns the last response whatever its status (callers
@@ -135,6 +162,7 @@ public final class AzureHTTPClient: Sendable {
             let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter)
             // Waiting would overrun the caller's deadline: report what we have now.
             if ContinuousClock.now + delay >= deadline { return try outcome.get() }
+            ProviderMetrics.retry(reason: Self.retryReason(outcome))
             logger.info(
                 "retrying Azure request",
                 metadata: [
@@ -174,6 +202,21 @@ public final class AzureHTTPClient: Sendable {
         }
         defer { gate.leave() }
         return try await body()
+    }
+
+    /// The `reason` label of retries: a short class of what the failed attempt got.
+    static func retryReason(_ outcome: Result<AzureHTTPResponse, AzureHTTPError>) -> String {
+        switch outcome {
+        case .success(let response):
+            switch response.status {
+            case 429: return "throttled"
+            case 408: return "timeout"
+            case 404, 410: return "not_ready"
+            default: return response.status >= 500 ? "server_error" : "other"
+            }
+        case .failure(let error):
+            return error.kind == .timedOut ? "timeout" : "network"
+        }
     }
 
     private static func summary(_ outcome: Result<AzureHTTPResponse, AzureHTTPError>) -> String {

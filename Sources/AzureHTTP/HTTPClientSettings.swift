@@ -22,6 +22,9 @@ public struct HTTPClientSettings: Sendable {
     /// Host name -> IP address, bypassing DNS while keeping the name for TLS and `Host` (tests use it to reach
     /// a loopback server under a vault-like name).
     package var dnsOverride: [String: String] = [:]
+    /// PEM certificates that replace every other trust root (system, `SSL_CERT_*`, `--extra-ca-bundle`), for a
+    /// companion client that must trust one private CA only (the cluster's, for the identity-binding proxy).
+    package var exclusiveTrustPEM: [UInt8]?
 
     public init(
         userAgent: String, extraCABundlePath: String? = nil,

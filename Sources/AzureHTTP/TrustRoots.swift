@@ -114,6 +114,20 @@ struct TrustRoots {
         return certificates
     }
 
+    /// The certificates of a PEM text held in memory (a CA file read once and compared for changes).
+    static func certificates(inPEM pem: [UInt8]) throws(HTTPClientConfigurationError) -> [NIOSSLCertificate] {
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMBytes(pem)
+        } catch {
+            throw HTTPClientConfigurationError(description: "cannot read the CA certificates: \(error)")
+        }
+        guard !certificates.isEmpty else {
+            throw HTTPClientConfigurationError(description: "the CA file holds no PEM certificates")
+        }
+        return certificates
+    }
+
     /// Every PEM certificate in a directory's files; files that are not PEM are skipped, as Go does.
     static func certificates(inDirectory path: String) -> [NIOSSLCertificate] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []

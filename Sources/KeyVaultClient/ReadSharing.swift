@@ -1,6 +1,7 @@
 import AzureAuth
 import AzureHTTP
 import KeyVaultIdentifiers
+import ProviderMetrics
 import Synchronization
 
 /// Process-wide: concurrent reads of the same thing, by the same identity, from the same vault, share one
@@ -51,6 +52,7 @@ public final class ReadSharing: Sendable {
             return (try Self.answer(outcome), false)
         }
         joinCount.add(1, ordering: .relaxed)
+        ProviderMetrics.sharedRead(scope: "mounts")
         let outcome = await flight.wait(
             until: deadline,
             timedOut: .failure(

@@ -4,6 +4,7 @@ import AzureHTTP
 import Foundation
 import KeyVaultIdentifiers
 import Logging
+import ProviderMetrics
 import Synchronization
 
 /// Reads secrets, keys, certificates and version listings from one vault.
@@ -213,6 +214,7 @@ public struct VaultClient: VaultReading {
             } catch {
                 throw Self.transportError(error)
             }
+            ProviderMetrics.keyVaultResponse(status: response.status)
             if response.isSuccess { return response }
             if response.status == 401 && !renewed {
                 renewed = true

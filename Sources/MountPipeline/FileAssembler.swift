@@ -28,6 +28,17 @@ struct FileAssembler: Sendable {
                 files.append(MountedFile(path: path + file.suffix, mode: mode, contents: file.contents))
                 versions.append(ObjectVersion(id: objectID, version: version))
             }
+            guard case .secret(let secret) = entry.bundle else { continue }
+            for selection in object.jmesPath {
+                do {
+                    let contents = try selection.path.value(inJSON: secret.value)
+                    files.append(
+                        MountedFile(path: selection.alias, mode: selection.filePermission ?? mode, contents: contents))
+                    versions.append(ObjectVersion(id: objectID, version: version))
+                } catch {
+                    throw MountErrorMapping.content(error, object: object, version: version)
+                }
+            }
         }
         return (files, versions)
     }

@@ -2,6 +2,7 @@ import AzureHTTP
 import KeyVaultClient
 import KeyVaultContent
 import Logging
+import ProviderMetrics
 import ProviderParameters
 
 /// Request JSON -> parameters -> vault reader -> concurrent reads -> conversion -> files and object versions.
@@ -27,6 +28,8 @@ public final class KeyVaultMounter: MountHandler {
 
     public func mount(_ input: MountInput) async throws(MountError) -> MountResult {
         let started = ContinuousClock.now
+        ProviderMetrics.mountStarted()
+        defer { ProviderMetrics.mountEnded() }
         var report = MountReport()
         let outcome: Result<MountResult, MountError>
         do throws(MountError) {
@@ -52,7 +55,11 @@ public final class KeyVaultMounter: MountHandler {
         report.describe(parameters)
         warnIfDeprecated(parameters)
         let environment = try CloudResolver.environment(for: parameters.cloud)
-        let reader = try vaults.reader(for: parameters, environment: environment)
+        // One reader per vault: the class's, then those its objects name (same identity, so one token).
+        var readers: [String: any VaultReading] = [:]
+        for vault in [parameters.keyvaultName] + parameters.objects.compactMap(\.vault) where readers[vault] == nil {
+            readers[vault] = try vaults.reader(for: parameters, vault: vault, environment: environment)
+        }
         logger.debug(
             "mounting",
             metadata: [
@@ -61,13 +68,16 @@ public final class KeyVaultMounter: MountHandler {
                 "pod": "\(parameters.pod.namespace)/\(parameters.pod.name)",
             ])
         let fetcher = ObjectFetcher(
-            reader: reader, deadline: deadline, slots: RequestGate(limit: Self.maximumConcurrentRequests))
+            readers: readers, classVault: parameters.keyvaultName, deadline: deadline,
+            slots: RequestGate(limit: Self.maximumConcurrentRequests), metricsObjectNames: settings.metricsObjectNames)
         let fetched = await fetchAll(parameters.objects, fetcher: fetcher)
-        report.count(reader.statistics, reusedWithinMount: fetcher.reads.reused)
+        report.count(readers.values.map(\.statistics), reusedWithinMount: fetcher.reads.reused)
         let result = try assemble(
             parameters.objects, fetched: fetched, defaultFileMode: request.defaultFileMode, deadline: deadline)
         try checkSize(of: result)
-        report.rotated = RotationChanges(previous: input.currentObjectVersions, current: result.objectVersions)
+        let rotated = RotationChanges(previous: input.currentObjectVersions, current: result.objectVersions)
+        ProviderMetrics.rotationChanges(rotated.changes.count)
+        report.rotated = rotated
         return result
     }
 
@@ -92,20 +102,32 @@ public final class KeyVaultMounter: MountHandler {
         let outcomes = FetchOutcomes(count: objects.count)
         await withTaskGroup(of: Void.self) { group in
             for (index, object) in objects.enumerated() {
-                group.addTask { outcomes.store(await Self.outcome(of: object, fetcher: fetcher), at: index) }
+                group.addTask { outcomes.store(await self.outcome(of: object, fetcher: fetcher), at: index) }
             }
         }
         return outcomes.all
     }
 
-    private static func outcome(of object: KeyVaultObject, fetcher: ObjectFetcher) async -> Result<
+    private func outcome(of object: KeyVaultObject, fetcher: ObjectFetcher) async -> Result<
         [FetchedVersion], MountError
     > {
         do throws(MountError) {
             return .success(try await fetcher.fetch(object))
         } catch {
-            return .failure(error)
+            guard object.isOptional, fetcher.missing.contains(object.index) else {
+                return .failure(error)
+            }
+            skipOptional(object, because: error)
+            return .success([])
         }
+    }
+
+    /// An optional object that does not exist (404, or no enabled version) writes nothing; the mount goes on.
+    private func skipOptional(_ object: KeyVaultObject, because error: MountError) {
+        ProviderMetrics.optionalObjectMissing()
+        logger.warning(
+            "optional object not found: no file written",
+            metadata: ["object": "\(object.id(historyIndex: nil))", "reason": "\(error.message)"])
     }
 
     /// Files in the order of the objects. Conversion can be heavy (PKCS#12 key derivation), so the deadline is

@@ -15,18 +15,25 @@ public struct KeyVaultReaderFactory: VaultReaderFactory {
     let nmiPort: Int
     let gates: RequestGates
     let sharing = ReadSharing()
+    /// Identity binding's way to the cluster's token proxy (its TLS name, CA and companion client).
+    let tokenProxy: TokenProxyTransport
     let logger: Logger
 
     /// - Parameter requestsPerVault: requests in flight to one vault at once, all mounts together.
-    public init(http: AzureHTTPClient, tokens: TokenCache, nmiPort: Int, requestsPerVault: Int, logger: Logger) {
+    public init(
+        http: AzureHTTPClient, tokens: TokenCache, nmiPort: Int, requestsPerVault: Int,
+        tokenProxy: TokenProxySettings = TokenProxySettings(), logger: Logger
+    ) {
         self.http = http
         self.tokens = tokens
         self.nmiPort = nmiPort
         self.gates = RequestGates(limit: requestsPerVault)
+        self.tokenProxy = TokenProxyTransport(settings: tokenProxy, http: http, logger: logger)
         self.logger = logger
     }
 
-    public func reader(for parameters: MountParameters, environment: AzureEnvironment) throws(MountError)
+    public func reader(for parameters: MountParameters, vault: String, environment: AzureEnvironment)
+        throws(MountError)
         -> any VaultReading
     {
         let credential: any TokenCredential
@@ -39,8 +46,8 @@ public struct KeyVaultReaderFactory: VaultReaderFactory {
         do {
             return try VaultClient(
                 http: http, tokens: tokens, credential: credential, environment: environment,
-                vaultName: parameters.keyvaultName, logger: logger,
-                gate: gates.gate(for: environment.vaultURL(vaultName: parameters.keyvaultName)), sharing: sharing)
+                vaultName: vault, logger: logger, gate: gates.gate(for: environment.vaultURL(vaultName: vault)),
+                sharing: sharing)
         } catch {
             throw MountError(.invalidArgument, "failed to get vault: \(error.reason)")
         }
@@ -62,6 +69,10 @@ public struct KeyVaultReaderFactory: VaultReaderFactory {
             return ManagedIdentityCredential(userAssignedClientID: userAssignedIdentityID, http: http)
         case .podIdentity(let podName, let podNamespace):
             return try PodIdentityCredential(podName: podName, podNamespace: podNamespace, nmiPort: nmiPort, http: http)
+        case .identityBinding(let clientID, let token):
+            return try IdentityBindingCredential(
+                tenantID: tenantID, clientID: clientID, serviceAccountToken: token.token,
+                serviceAccountTokenExpiry: token.expiration, proxy: tokenProxy)
         }
     }
 }

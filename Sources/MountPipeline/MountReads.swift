@@ -1,12 +1,14 @@
 import AzureHTTP
 import KeyVaultClient
 import KeyVaultIdentifiers
+import ProviderMetrics
 import Synchronization
 
 /// The reads of one mount, each made once: two objects naming the same version share a read, and a history
 /// whose newest version is also mounted as "latest" reuses that read instead of asking for the version again.
 final class MountReads: Sendable {
     private struct Key: Hashable {
+        var vault: String
         var type: ObjectType
         var name: String
         /// `""` for the latest version.
@@ -20,18 +22,18 @@ final class MountReads: Sendable {
     var reused: Int { reuseCount.load(ordering: .relaxed) }
 
     func read(
-        _ type: ObjectType, _ name: String, version: String, deadline: ContinuousClock.Instant,
+        _ vault: String, _ type: ObjectType, _ name: String, version: String, deadline: ContinuousClock.Instant,
         perform: () async throws(KeyVaultError) -> FetchedVersion.Bundle
     ) async throws(KeyVaultError) -> FetchedVersion.Bundle {
         // The latest version, once known, may be the very version asked for.
-        if !version.isEmpty, let latest = flight(Key(type: type, name: name, version: "")),
+        if !version.isEmpty, let latest = flight(Key(vault: vault, type: type, name: name, version: "")),
             case .success(let bundle) = await wait(latest, deadline: deadline),
             KeyVaultID(parsing: bundle.id).version == version
         {
-            reuseCount.add(1, ordering: .relaxed)
+            countReuse()
             return bundle
         }
-        let key = Key(type: type, name: name, version: version)
+        let key = Key(vault: vault, type: type, name: name, version: version)
         let (flight, starts) = reads.withLock { reads in
             if let existing = reads[key] { return (existing, false) }
             let flight = SharedFlight<FetchedVersion.Bundle, KeyVaultError>()
@@ -39,7 +41,7 @@ final class MountReads: Sendable {
             return (flight, true)
         }
         guard starts else {
-            reuseCount.add(1, ordering: .relaxed)
+            countReuse()
             return try await wait(flight, deadline: deadline).get()
         }
         let outcome: Result<FetchedVersion.Bundle, KeyVaultError>
@@ -50,6 +52,11 @@ final class MountReads: Sendable {
         }
         flight.finish(outcome)
         return try outcome.get()
+    }
+
+    private func countReuse() {
+        reuseCount.add(1, ordering: .relaxed)
+        ProviderMetrics.sharedRead(scope: "mount")
     }
 
     private func flight(_ key: Key) -> SharedFlight<FetchedVersion.Bundle, KeyVaultError>? {

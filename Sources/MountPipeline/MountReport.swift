@@ -20,9 +20,9 @@ struct MountReport {
         objects = parameters.objects.count
     }
 
-    mutating func count(_ statistics: ReadStatistics, reusedWithinMount: Int) {
-        readsSent = statistics.sent
-        readsShared = statistics.shared + reusedWithinMount
+    mutating func count(_ statistics: [ReadStatistics], reusedWithinMount: Int) {
+        readsSent = statistics.reduce(0) { $0 + $1.sent }
+        readsShared = statistics.reduce(reusedWithinMount) { $0 + $1.shared }
     }
 
     func log(_ outcome: Result<MountResult, MountError>, elapsed: Duration, logger: Logger) {

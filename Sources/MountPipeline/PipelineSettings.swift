@@ -13,13 +13,17 @@ public struct PipelineSettings: Sendable {
     public var content: ContentSettings
     /// The longest a single mount may take (`--mount-timeout`).
     public var mountTimeout: Duration
+    /// Whether `keyvault_request` is labelled with object names (`--metrics-object-names`): one series per
+    /// object, unbounded, so off by default.
+    public var metricsObjectNames: Bool
 
     public init(
         parameters: ParameterSettings = ParameterSettings(), content: ContentSettings = ContentSettings(),
-        mountTimeout: Duration = defaultMountTimeout
+        mountTimeout: Duration = defaultMountTimeout, metricsObjectNames: Bool = false
     ) {
         self.parameters = parameters
         self.content = content
         self.mountTimeout = mountTimeout
+        self.metricsObjectNames = metricsObjectNames
     }
 }

@@ -32,13 +32,6 @@ extension ClassRules {
                     ? "set clientID to the client id of the managed identity bound to the cluster"
                     : "keep one of them \"true\" and remove the others")
         }
-        if mode == .identityBinding {
-            let refusal = IdentitySelection.identityBindingNotSupported
-            add(
-                "identity-binding", at: "spec.parameters.\(refusal.field)",
-                line: line(of: refusal.field, in: parameters),
-                refusal.message, fix: "use workload identity: remove useAzureTokenProxy and keep clientID")
-        }
         if enabled.contains(ParameterKey.usePodIdentity) {
             add(
                 "pod-identity-deprecated", .warning, at: "spec.parameters.usePodIdentity",

@@ -3,9 +3,16 @@ import Yams
 
 /// The `objects` array and the `secretObjects` that refer to its files.
 extension ClassRules {
-    /// Reports the objects' problems; returns the file names the class produces (for `secretObjects`), or nil
-    /// when the objects could not be read at all.
-    mutating func checkObjects(_ attributes: [String: String], _ parameters: Node.Mapping) -> Set<String>? {
+    /// The file names a class produces, for `secretObjects`: all of them, and those of optional objects (which
+    /// may be missing).
+    struct ProducedFiles {
+        var all: Set<String>
+        var optional: Set<String>
+    }
+
+    /// Reports the objects' problems; returns the files the class produces, or nil when the objects could not be
+    /// read at all.
+    mutating func checkObjects(_ attributes: [String: String], _ parameters: Node.Mapping) -> ProducedFiles? {
         let objectsLine = line(of: ParameterKey.objects, in: parameters)
         let list: ObjectList
         do throws(ParameterError) {
@@ -47,12 +54,13 @@ extension ClassRules {
         // What the driver can find by name: every valid object's files, plus the names of invalid ones (already
         // reported) so their mistakes are not reported twice; split files exist with the provider's
         // --write-cert-and-key-in-separate-files.
-        var produced = Set(list.objects.flatMap { $0.paths + $0.possibleSplitFilePaths })
+        func files(_ object: KeyVaultObject) -> [String] { object.paths + object.possibleSplitFilePaths }
+        var produced = Set(list.objects.flatMap(files))
         for raw in list.raw {
             let alias = raw[.objectAlias]
             produced.insert(alias.isEmpty ? raw[.objectName] : alias)
         }
-        return produced
+        return ProducedFiles(all: produced, optional: Set(list.objects.filter(\.isOptional).flatMap(files)))
     }
 
     static func objectFix(_ problem: ParameterError) -> String {
@@ -68,12 +76,17 @@ extension ClassRules {
         case "objectVersion": return "use the version id from Key Vault (32 hex characters) or leave it empty"
         case "objectAlias":
             return "use a relative path without '..' or empty elements, e.g. objectAlias: app/db-password"
+        case "keyvaultName": return "use the other vault's name only (3 to 24 letters, digits and dashes), not its URL"
+        case "optional": return "write optional: \"true\" or optional: \"false\""
+        case "jmesPath":
+            return "write jmesPath as a list of {path: a.b[0], objectAlias: file} entries on a JSON secret; paths use"
+                + " identifiers, \"quoted identifiers\" and [indices]"
         default: return "fix the entry as described"
         }
     }
 
     /// `secretObjects[].data[].objectName` must be a file the class writes: the driver reads the file by that name.
-    mutating func checkSecretObjects(_ spec: Node.Mapping?, produced: Set<String>) {
+    mutating func checkSecretObjects(_ spec: Node.Mapping?, files: ProducedFiles) {
         guard let secretObjects = spec?["secretObjects"]?.sequence else { return }
         for (index, entry) in secretObjects.enumerated() {
             let base = "spec.secretObjects[\(index)]"
@@ -86,13 +99,22 @@ extension ClassRules {
             }
             for (dataIndex, data) in (mapping["data"]?.sequence ?? []).enumerated() {
                 let objectName = data.mapping?["objectName"]?.plainString ?? ""
-                guard !produced.contains(objectName) else { continue }
+                let line = data.mapping?["objectName"]?.line ?? data.line
+                if files.optional.contains(objectName) {
+                    add(
+                        "secret-objects-optional", .warning, at: "\(base).data[\(dataIndex)].objectName", line: line,
+                        "secretObjects refers to \"\(objectName)\" of an optional object: when the object does not"
+                            + " exist the file is missing and the driver fails to sync the Secret",
+                        fix: "make the object required, or sync it in a Secret of its own")
+                    continue
+                }
+                guard !files.all.contains(objectName) else { continue }
                 add(
                     "secret-objects", at: "\(base).data[\(dataIndex)].objectName",
-                    line: data.mapping?["objectName"]?.line ?? data.line,
+                    line: line,
                     "secretObjects refers to objectName \"\(objectName)\", which this class never writes",
                     fix: "use the objectAlias (or objectName when there is no alias) of an entry in objects: "
-                        + produced.sorted().prefix(10).joined(separator: ", "))
+                        + files.all.sorted().prefix(10).joined(separator: ", "))
             }
         }
     }

@@ -36,8 +36,7 @@ struct ClassRules {
         checkTenant(attributes, parameters)
         checkCloud(attributes, parameters)
         checkIdentity(attributes, parameters)
-        let produced = checkObjects(attributes, parameters)
-        if let produced { checkSecretObjects(spec, produced: produced) }
+        if let files = checkObjects(attributes, parameters) { checkSecretObjects(spec, files: files) }
     }
 
     mutating func add(

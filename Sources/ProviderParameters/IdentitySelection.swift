@@ -11,6 +11,9 @@ public enum IdentitySelection: Sendable, Equatable {
     case vmManagedIdentity(userAssignedIdentityID: String?)
     /// aad-pod-identity's NMI (deprecated upstream).
     case podIdentity(podName: String, podNamespace: String)
+    /// AKS identity binding (`useAzureTokenProxy`): `clientID` + the pod's `api://AKSIdentityBinding` token,
+    /// exchanged through the cluster's token proxy instead of at Entra ID directly.
+    case identityBinding(clientID: String, token: ServiceAccountToken)
 
     /// For logs and metrics labels; never includes a credential.
     public var modeName: String {
@@ -20,6 +23,7 @@ public enum IdentitySelection: Sendable, Equatable {
         case .vmManagedIdentity(let id):
             return id == nil ? "VM managed identity (system-assigned)" : "VM managed identity (user-assigned)"
         case .podIdentity: return "pod identity"
+        case .identityBinding: return "identity binding"
         }
     }
 }
@@ -61,13 +65,6 @@ extension IdentitySelection {
         return clientID.isEmpty ? .servicePrincipal : .workloadIdentity
     }
 
-    /// Identity binding's wire protocol is not public enough to implement faithfully yet. Public so `lint`
-    /// reports the mount's own refusal.
-    public static let identityBindingNotSupported = ParameterError(
-        field: ParameterKey.useAzureTokenProxy,
-        message:
-            "failed to get credentials: identity binding (useAzureTokenProxy) is not supported yet by this provider")
-
     static func select(
         _ parameters: IdentityParameters, secrets: [String: String], pod: PodInfo
     ) throws(ParameterError) -> IdentitySelection {
@@ -81,7 +78,10 @@ extension IdentitySelection {
             let id = parameters.userAssignedIdentityID
             return .vmManagedIdentity(userAssignedIdentityID: id.isEmpty ? nil : id)
         case .identityBinding:
-            throw identityBindingNotSupported
+            let token = try ServiceAccountTokens.token(
+                for: ServiceAccountTokens.identityBindingAudience, in: parameters.serviceAccountTokens,
+                mode: "identity binding (useAzureTokenProxy)")
+            return .identityBinding(clientID: parameters.clientID, token: token)
         case .workloadIdentity:
             let token = try ServiceAccountTokens.token(
                 for: ServiceAccountTokens.workloadIdentityAudience, in: parameters.serviceAccountTokens,

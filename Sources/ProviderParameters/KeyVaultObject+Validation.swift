@@ -110,12 +110,69 @@ extension KeyVaultObject {
             }
         }
 
+        let vaultText = raw[.keyvaultName]
+        if let vaultProblem = vaultText.isEmpty ? nil : MountParameters.vaultNameProblem(vaultText) {
+            problem(.keyvaultName, vaultProblem)
+        }
+        var isOptional = false
+        do throws(ParameterError) {
+            isOptional = try GoBool.parameter(ObjectField.optional.rawValue, raw[.optional])
+        } catch {
+            problem(.optional, error.message)
+        }
+        let jmesPath = jmesPathEntries(raw, type: type, history: history, encoding: encoding, problem: problem)
+
         guard problems.isEmpty, let type else { return (nil, problems) }
         return (
             KeyVaultObject(
                 index: raw.index, name: name, alias: alias, type: type, version: version, versionHistory: history,
-                format: format, encoding: encoding, filePermission: permission), []
+                format: format, encoding: encoding, filePermission: permission,
+                vault: vaultText.isEmpty ? nil : vaultText, isOptional: isOptional, jmesPath: jmesPath), []
         )
+    }
+
+    /// The `jmesPath` entries: only for a secret written as one file in UTF-8; each a path in the supported
+    /// subset, a file name under the path rules and an optional octal permission.
+    private static func jmesPathEntries(
+        _ raw: RawObject, type: ObjectType?, history: Int, encoding: ObjectEncoding,
+        problem: (ObjectField, String) -> Void
+    ) -> [JMESPathEntry] {
+        guard !raw.jmesPath.isEmpty else { return [] }
+        if let type, type != .secret {
+            problem(.jmesPath, "jmesPath only supported for objectType: secret (a JSON secret)")
+        }
+        if history > 1 { problem(.jmesPath, "jmesPath cannot be combined with objectVersionHistory") }
+        if encoding != .utf8 { problem(.jmesPath, "jmesPath reads the secret's text: objectEncoding must be utf-8") }
+        var entries: [JMESPathEntry] = []
+        for (position, fields) in raw.jmesPath.enumerated() {
+            let pathText = fields["path"] ?? ""
+            let alias = fields["objectAlias"] ?? ""
+            let entryName = "jmesPath[\(position)]"
+            var path: JMESPath?
+            do throws(JMESPathError) {
+                path = try JMESPath(parsing: pathText)
+            } catch {
+                problem(.jmesPath, "\(entryName) path \"\(pathText)\" is not supported: \(error)")
+            }
+            if alias.isEmpty {
+                problem(.jmesPath, "\(entryName) has no objectAlias: the file the value is written to")
+            } else if let message = FilePathRules.problem(with: alias, field: "\(entryName).objectAlias") {
+                problem(.jmesPath, "\(entryName).objectAlias: \(message)")
+            }
+            var permission: Int32?
+            if let text = fields["filePermission"], !text.isEmpty {
+                permission = parseOctalPermission(text)
+                if permission == nil {
+                    problem(
+                        .jmesPath,
+                        "\(entryName).filePermission must be a valid octal number from 0000 to 0777, got \"\(text)\"")
+                }
+            }
+            if let path, !alias.isEmpty {
+                entries.append(JMESPathEntry(path: path, alias: alias, filePermission: permission))
+            }
+        }
+        return entries
     }
 
     /// `secrets` -> `secret`, `certificate` -> `cert`, `Secret` -> `secret`: the usual slips.

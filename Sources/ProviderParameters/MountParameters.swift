@@ -11,6 +11,7 @@ public struct MountParameters: Sendable {
     public var pod: PodInfo
     /// The SecretProviderClass's name as the driver sends it; `nil` when it sent none.
     public var className: String?
+    /// The objects, in class order. `vault` is set only on objects of another vault than `keyvaultName`.
     public var objects: [KeyVaultObject]
 
     public init(
@@ -83,9 +84,15 @@ public struct MountParameters: Sendable {
         if let first = list.problems.first ?? list.conflicts.first { throw first }
 
         let className = value(ParameterKey.secretProviderClass)
+        // An object naming the class's own vault is the class's (its id stays `secret/<name>`).
+        let objects = list.objects.map { object in
+            var object = object
+            if object.vault?.lowercased() == keyvaultName.lowercased() { object.vault = nil }
+            return object
+        }
         return MountParameters(
             keyvaultName: keyvaultName, tenantID: tenantID, cloud: cloud, identity: identity, pod: pod,
-            className: className.isEmpty ? nil : className, objects: list.objects)
+            className: className.isEmpty ? nil : className, objects: objects)
     }
 
     /// `tenantID`, falling back to the deprecated `tenantId` when empty (the Go provider's precedence); one of

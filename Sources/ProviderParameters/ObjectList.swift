@@ -37,16 +37,21 @@ public struct ObjectList: Sendable {
     /// Paths two objects would both write. A history object owns its whole folder, so `a` conflicts with `a`, with
     /// `a/0` and with anything else under `a/`. Each conflict is an error naming both objects.
     static func conflicts(_ objects: [KeyVaultObject]) -> [ParameterError] {
-        var claims = PathClaims<KeyVaultObject>()
-        return objects.compactMap { object in
-            guard let other = claims.claim(object.fileName, by: object)?.owner else { return nil }
-            return ParameterError(
-                field: object.alias == nil ? "objectName" : "objectAlias", objectIndex: object.index,
-                objectName: object.name,
-                message:
-                    "file path \"\(object.fileName)\" conflicts with \"\(other.fileName)\" of objects[\(other.index)]"
-                    + " (objectName \"\(other.name)\"): two objects cannot write the same file or a file inside"
-                    + " another's path; set a distinct objectAlias")
+        var claims = PathClaims<(object: KeyVaultObject, path: String)>()
+        var errors: [ParameterError] = []
+        for object in objects {
+            // The object's own file (a history claims its whole folder), then its jmesPath files.
+            let own = (field: object.alias == nil ? "objectName" : "objectAlias", path: object.fileName)
+            for claim in [own] + object.jmesPath.map({ (field: "jmesPath", path: $0.alias) }) {
+                guard let other = claims.claim(claim.path, by: (object, claim.path))?.owner else { continue }
+                errors.append(
+                    ParameterError(
+                        field: claim.field, objectIndex: object.index, objectName: object.name,
+                        message: "file path \"\(claim.path)\" conflicts with \"\(other.path)\" of"
+                            + " objects[\(other.object.index)] (objectName \"\(other.object.name)\"): two objects cannot"
+                            + " write the same file or a file inside another's path; set a distinct objectAlias"))
+            }
         }
+        return errors
     }
 }

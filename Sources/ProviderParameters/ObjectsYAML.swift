@@ -14,7 +14,8 @@ enum ObjectsYAML {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw ParameterError(field: "objects", message: "failed to yaml unmarshal objects, error: \(error)")
+            throw ParameterError(
+                field: "objects", message: "failed to yaml unmarshal objects, error: \(shortened(error))")
         }
         guard let root else { throw ParameterError(field: "objects", message: "objects array is empty") }
         guard let top = root.mapping else {
@@ -60,7 +61,7 @@ enum ObjectsYAML {
             do {
                 document = try Yams.compose(yaml: scalar.string)
             } catch {
-                throw failure("\(error)")
+                throw failure(shortened(error))
             }
             guard let document else { throw failure("the entry is empty") }
             guard let inner = document.mapping else {
@@ -72,11 +73,16 @@ enum ObjectsYAML {
         }
 
         var fields: [String: String] = [:]
+        var jmesPath: [[String: String]] = []
         var unknown: [String] = []
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.scalar?.string else { throw failure("field names must be plain text") }
-            guard ObjectField(rawValue: key) != nil else {
+            guard let field = ObjectField(rawValue: key) else {
                 if !unknown.contains(key) { unknown.append(key) }
+                continue
+            }
+            if field == .jmesPath {
+                jmesPath = try jmesPathEntries(valueNode, failure: failure)
                 continue
             }
             guard let scalar = valueNode.scalar else {
@@ -86,6 +92,40 @@ enum ObjectsYAML {
             let text = valueNode.isPlainNull ? "" : scalar.string
             fields[key] = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return RawObject(index: index, fields: fields, unknownKeys: unknown)
+        return RawObject(index: index, fields: fields, jmesPath: jmesPath, unknownKeys: unknown)
+    }
+
+    /// `jmesPath`: a list of mappings of `path`, `objectAlias` and `filePermission`, as the AWS provider writes it.
+    private static func jmesPathEntries(
+        _ node: Node, failure: (String) -> ParameterError
+    ) throws(ParameterError) -> [[String: String]] {
+        let shape = "jmesPath must be a list of entries like {path: db.password, objectAlias: db-password}"
+        if node.isPlainNull { return [] }
+        guard let items = node.sequence else { throw failure(shape) }
+        var entries: [[String: String]] = []
+        for item in items {
+            guard let mapping = item.mapping else { throw failure(shape) }
+            var entry: [String: String] = [:]
+            for (keyNode, valueNode) in mapping {
+                guard let key = keyNode.scalar?.string, ["path", "objectAlias", "filePermission"].contains(key) else {
+                    throw failure(shape + "; each entry has path, objectAlias and optionally filePermission")
+                }
+                guard let scalar = valueNode.scalar else { throw failure("jmesPath \(key) must be a single value") }
+                entry[key] = (valueNode.isPlainNull ? "" : scalar.string).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+            }
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    /// The YAML library's error, each line cut at `maximumLineLength`: it quotes the offending line, and a hostile
+    /// line (10,000 nested brackets) would otherwise make a status message larger than gRPC clients accept.
+    static let maximumLineLength = 200
+
+    static func shortened(_ error: any Error) -> String {
+        "\(error)".split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.count > maximumLineLength ? line.prefix(maximumLineLength) + "..." : line
+        }.joined(separator: "\n")
     }
 }

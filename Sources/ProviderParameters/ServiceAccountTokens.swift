@@ -5,6 +5,8 @@ import Foundation
 enum ServiceAccountTokens {
     static let key = "csi.storage.k8s.io/serviceAccount.tokens"
     static let workloadIdentityAudience = "api://AzureADTokenExchange"
+    /// The audience AKS identity binding's token proxy accepts (the Go provider's `IdentityBindingTokenAudience`).
+    static let identityBindingAudience = "api://AKSIdentityBinding"
 
     /// The token for `audience`. `text` is the raw attribute (empty when the driver sent none); `mode` names the
     /// identity mode that needs it, for the message. Token values never appear in errors.

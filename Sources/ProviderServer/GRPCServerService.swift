@@ -7,6 +7,7 @@ import ServiceLifecycle
 struct GRPCServerService: Service {
     let server: GRPCServer<HTTP2ServerTransport.Posix>
     let socketPath: String
+    let draining: Draining
     let logger: Logger
 
     func run() async throws {
@@ -20,6 +21,7 @@ struct GRPCServerService: Service {
             }
         } onGracefulShutdown: {
             logger.info("shutting down: no new RPCs, in-flight mounts finish")
+            draining.begin()
             server.beginGracefulShutdown()
         }
     }

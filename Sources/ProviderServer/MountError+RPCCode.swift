@@ -16,4 +16,18 @@ extension MountError.Kind {
         case .internalError: return .internalError
         }
     }
+
+    /// The code as the Go provider's `grpc_code` metric label spells it (Go's `codes.Code.String()`).
+    var goCodeName: String {
+        switch self {
+        case .invalidArgument: return "InvalidArgument"
+        case .permissionDenied: return "PermissionDenied"
+        case .unauthenticated: return "Unauthenticated"
+        case .notFound: return "NotFound"
+        case .resourceExhausted: return "ResourceExhausted"
+        case .unavailable: return "Unavailable"
+        case .deadlineExceeded: return "DeadlineExceeded"
+        case .internalError: return "Internal"
+        }
+    }
 }

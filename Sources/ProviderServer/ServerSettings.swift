@@ -7,6 +7,9 @@ public struct ServerSettings: Sendable {
     public static let defaultHealthzTimeout = Duration.seconds(5)
     /// Long enough for a mount in flight to finish; kubelet's pod grace period (30 s) ends the pod anyway.
     public static let defaultShutdownGracePeriod = Duration.seconds(30)
+    /// The Go provider's `--prometheus-port`, on all interfaces as there.
+    public static let defaultMetricsPort = 8898
+    public static let defaultMetricsHost = "0.0.0.0"
 
     public var endpoint: UnixSocketEndpoint
     /// Interface `/healthz` binds to. All interfaces, as the Go provider, so kubelet can probe the pod.
@@ -16,11 +19,15 @@ public struct ServerSettings: Sendable {
     public var healthzTimeout: Duration
     /// How long in-flight mounts may run after SIGTERM before the process exits anyway.
     public var shutdownGracePeriod: Duration
+    /// Where `/metrics` listens (`--metrics-bind-address`, `--prometheus-port`).
+    public var metricsHost: String
+    public var metricsPort: Int
 
     public init(
         endpoint: UnixSocketEndpoint, healthzHost: String = "0.0.0.0", healthzPort: Int = defaultHealthzPort,
         healthzPath: String = defaultHealthzPath, healthzTimeout: Duration = defaultHealthzTimeout,
-        shutdownGracePeriod: Duration = defaultShutdownGracePeriod
+        shutdownGracePeriod: Duration = defaultShutdownGracePeriod, metricsHost: String = defaultMetricsHost,
+        metricsPort: Int = defaultMetricsPort
     ) {
         self.endpoint = endpoint
         self.healthzHost = healthzHost
@@ -28,5 +35,7 @@ public struct ServerSettings: Sendable {
         self.healthzPath = healthzPath
         self.healthzTimeout = healthzTimeout
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.metricsHost = metricsHost
+        self.metricsPort = metricsPort
     }
 }

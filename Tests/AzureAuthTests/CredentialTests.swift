@@ -267,7 +267,9 @@ import Testing
                     deadline: .now + .milliseconds(500))
             }
             #expect(error?.kind == .deadlineExceeded)
-            #expect(ContinuousClock.now - started < .seconds(2))
+            // Well before the test client's 5 s request timeout, which would have ended it as `.timedOut`; the
+            // margin is for a loaded machine.
+            #expect(ContinuousClock.now - started < .seconds(4))
         }
         await server.stop()
     }

@@ -15,7 +15,8 @@ import Testing
             #"{"activeDirectoryEndpoint":"https://login.stack.test/","keyVaultEndpoint":"https://vault.stack.test/","keyVaultDNSSuffix":"vault.stack.test"}"#
         )
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(try CloudResolver.readEnvironmentFile(path).count > 0)
+        #expect(
+            try CloudResolver.readEnvironmentFile(path) == Data(try String(contentsOfFile: path, encoding: .utf8).utf8))
     }
 
     @Test func devicesAreRefusedRatherThanReadForever() {

@@ -8,20 +8,25 @@ import TestSupport
 
 /// Builds mounters over an in-memory vault and the Mount requests the driver would send.
 enum MountFlow {
-    /// Opens the same in-memory vault for every mount, whatever identity or cloud the class names.
+    /// Opens in-memory vaults by name (the class's is "memory"), whatever identity or cloud the class names.
     struct Vaults: VaultReaderFactory {
-        let vault: InMemoryVault
-        func reader(for parameters: MountParameters, environment: AzureEnvironment) throws(MountError)
-            -> any VaultReading
+        let vaults: [String: InMemoryVault]
+        func reader(for parameters: MountParameters, vault name: String, environment: AzureEnvironment)
+            throws(MountError) -> any VaultReading
         {
-            vault
+            guard let vault = vaults[name] else { throw MountError(.invalidArgument, "no vault \(name)") }
+            return vault
         }
     }
 
-    static func mounter(_ vault: InMemoryVault, timeout: Duration = .seconds(10)) -> KeyVaultMounter {
+    static func mounter(
+        _ vault: InMemoryVault, others: [String: InMemoryVault] = [:], timeout: Duration = .seconds(10)
+    ) -> KeyVaultMounter {
         var settings = PipelineSettings()
         settings.mountTimeout = timeout
-        return KeyVaultMounter(settings: settings, vaults: Vaults(vault: vault), logger: Logger(label: "test"))
+        return KeyVaultMounter(
+            settings: settings, vaults: Vaults(vaults: others.merging(["memory": vault]) { $1 }),
+            logger: Logger(label: "test"))
     }
 
     /// A workload-identity class of the given objects, with the pod attributes the driver adds.

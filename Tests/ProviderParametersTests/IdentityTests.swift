@@ -68,18 +68,28 @@ import Testing
         let found = failure([Self.tokensKey: tokens])
         #expect(found?.field == Self.tokensKey)
         #expect(found?.message.contains(message) == true, "\(String(describing: found))")
-        #expect(found?.message.contains("tokenRequests") == true || message.contains("unmarshal"))
+        // The fix (add the audience to the CSIDriver's tokenRequests) is named unless the tokens are unreadable.
+        #expect(found?.message.contains("tokenRequests") == !message.contains("unmarshal"))
         #expect(found?.message.contains("jwt") != true)
     }
 
-    /// Refused while the class is read, whatever tokens the driver sent: nothing is fetched for it.
-    @Test func identityBindingIsRefusedAsNotSupportedYet() {
-        let refused = failure(["useAzureTokenProxy": "true", Self.tokensKey: Self.bothTokens])
-        #expect(refused?.field == "useAzureTokenProxy")
+    /// Identity binding takes the pod's `api://AKSIdentityBinding` token, never the workload identity one.
+    @Test func identityBindingUsesItsOwnAudience() throws {
+        let identity = try select(["useAzureTokenProxy": "true", Self.tokensKey: Self.bothTokens])
+        #expect(identity == .identityBinding(clientID: "client-1", token: ServiceAccountToken(token: "jwt-ib")))
+        #expect(identity.modeName == "identity binding")
+    }
+
+    /// Only the workload identity token was sent: the error names the missing audience and the CSIDriver fix.
+    @Test func identityBindingWithoutItsTokenNamesTheAudience() {
+        let found = failure(["useAzureTokenProxy": "true"])
+        #expect(found?.field == Self.tokensKey)
         #expect(
-            refused?.message
-                == "failed to get credentials: identity binding (useAzureTokenProxy) is not supported yet by this provider"
-        )
+            found?.message
+                == #"token for audience api://AKSIdentityBinding not found (audiences sent: "api://AzureADTokenExchange");"#
+                + #" identity binding (useAzureTokenProxy) needs it: add audience "api://AKSIdentityBinding" to the"#
+                + " CSIDriver's spec.tokenRequests (Helm chart of the driver: tokenRequests[].audience) so the driver"
+                + " sends the pod's token")
         #expect(failure(["useAzureTokenProxy": "true", "clientID": ""])?.field == "clientID")
     }
 

@@ -46,11 +46,28 @@ import Testing
     }
 
     @Test(arguments: [
-        ["--healthz-port=0"], ["--nmi-port=65536"], ["--healthz-path=healthz"], ["--endpoint=tcp://x"],
-        ["--metrics-backend=statsd"], ["--cloud-name=AzureStackCloud"], ["--cloud-name=Mars"], ["--verbosity=-2"],
+        (["--healthz-port=0"], "--healthz-port must be between 1 and 65535, got 0"),
+        (["--nmi-port=65536"], "--nmi-port must be between 1 and 65535, got 65536"),
+        (["--healthz-path=healthz"], "--healthz-path must start with /, got \"healthz\""),
+        (["--endpoint=tcp://x"], "--endpoint: invalid endpoint \"tcp://x\": expected unix://<path>"),
+        (["--metrics-backend=statsd"], "--metrics-backend \"statsd\" is not supported; use prometheus"),
+        (["--cloud-name=AzureStackCloud"], "--cloud-name \"AzureStackCloud\" is not a built-in cloud"),
+        (["--cloud-name=Mars"], "--cloud-name \"Mars\" is not a built-in cloud"),
+        (["--verbosity=-2"], "-v/--verbosity must be 0 or more, got -2"),
+        (["--max-requests-per-vault=0"], "--max-requests-per-vault must be between 1 and 1024, got 0"),
     ])
-    func badServeFlagsAreRejected(arguments: [String]) {
-        #expect(throws: (any Error).self) { try ServeCommand.parse(arguments) }
+    func badServeFlagsAreRejected(arguments: [String], message: String) {
+        #expect(ServeCommand.message(for: parseError(arguments)).contains(message))
+    }
+
+    /// What parsing `arguments` fails with (or a note that it did not).
+    func parseError(_ arguments: [String]) -> any Error {
+        do {
+            _ = try ServeCommand.parse(arguments)
+            return ValidationError("parsed without an error")
+        } catch {
+            return error
+        }
     }
 
     @Test func theDefaultSubcommandIsServe() throws {

@@ -28,7 +28,8 @@ import Testing
         """
 
     static func plan(
-        _ parameters: [String: String], secrets: [String: String] = [:], cloud: CloudName = .azurePublicCloud
+        _ parameters: [String: String], secrets: [String: String] = [:], token: String? = nil,
+        cloud: CloudName = .azurePublicCloud, tokenProxyURL: String = "https://kubernetes.default.svc.cluster.local"
     )
         throws -> DryRunPlan
     {
@@ -37,15 +38,31 @@ import Testing
         let builder = MountRequestBuilder(
             manifest: SecretProviderClassManifest(name: "demo", namespace: nil, parameters: attributes),
             pod: PodInfo(name: "mount-cli", namespace: "default"),
-            identity: secrets.isEmpty
-                ? .none : .servicePrincipal(clientID: secrets["clientid"]!, clientSecret: secrets["clientsecret"]!))
+            identity: token.map { .serviceAccountToken($0) }
+                ?? (secrets.isEmpty
+                    ? .none : .servicePrincipal(clientID: secrets["clientid"]!, clientSecret: secrets["clientsecret"]!))
+        )
         let request = try MountRequestDecoder.decode(
             attributes: builder.input.attributes, secrets: builder.input.secrets, permission: builder.input.permission)
         let parsed = try MountParameters.parse(
             attributes: request.attributes, secrets: request.secrets,
             settings: ParameterSettings(defaultCloudName: cloud))
         return DryRunPlan(
-            parameters: parsed, environment: try CloudResolver.environment(for: parsed.cloud), nmiPort: 2579)
+            parameters: parsed, environment: try CloudResolver.environment(for: parsed.cloud), nmiPort: 2579,
+            tokenProxyURL: tokenProxyURL)
+    }
+
+    /// Identity binding plans its token request at the proxy's address (the request names the TLS server name).
+    @Test func identityBindingPlansTheTokenProxy() throws {
+        let plan = try Self.plan(
+            ["useAzureTokenProxy": "true", "clientID": "client-1"], token: "not-a-jwt",
+            tokenProxyURL: "https://10.0.0.1:8443/proxy")
+        #expect(plan.tokenRequest.method == "POST")
+        #expect(plan.tokenRequest.url == "https://10.0.0.1:8443/proxy/\(Self.tenant)/oauth2/v2.0/token")
+        #expect(
+            plan.tokenRequest.purpose
+                == "token (identity binding via the token proxy, scope https://vault.azure.net/.default)")
+        #expect(plan.render().contains("identity: identity binding, client id client-1, pod default/mount-cli\n"))
     }
 
     @Test func servicePrincipalPlanNamesEveryRequestAndNoSecret() throws {

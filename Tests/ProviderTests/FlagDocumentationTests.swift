@@ -35,11 +35,16 @@ import Testing
             "--extra-ca-bundle": "none",
             "--custom-user-agent": "none", "--mount-timeout": "\(serve.pipeline.mountTimeout)",
             "--max-requests-per-vault": "\(serve.pipeline.maxRequestsPerVault)",
+            "--token-proxy-url": serve.pipeline.tokenProxyURL, "--sni-name": "none",
+            "--token-proxy-ca-file": serve.pipeline.tokenProxyCAFile,
             "--shutdown-grace-period": "\(serve.shutdownGracePeriod)", "--metrics-backend": serve.metricsBackend,
+            "--metrics-bind-address": serve.metricsBindAddress, "--metrics-object-names": "\(serve.metricsObjectNames)",
             "--prometheus-port": "\(serve.prometheusPort)", "--log-format-json": "\(serve.logging.logFormatJSON)",
             "-v": "\(serve.logging.verbosity)",
         ]
-        #expect(serve.pipeline.extraCABundle == nil && serve.pipeline.customUserAgent == nil)
+        #expect(
+            serve.pipeline.extraCABundle == nil && serve.pipeline.customUserAgent == nil
+                && serve.pipeline.sniName == nil)
         #expect(try Self.documentedDefaults() == actual)
     }
 

@@ -60,6 +60,21 @@ import Testing
         #expect(object.count == 1)
     }
 
+    /// A class with `useAzureTokenProxy` reads identity binding's audience: the token goes there instead.
+    @Test(arguments: [
+        ("true", "api://AKSIdentityBinding"), (" 1 ", "api://AKSIdentityBinding"),
+        ("false", "api://AzureADTokenExchange"), ("maybe", "api://AzureADTokenExchange"),
+    ])
+    func theTokenGoesToTheAudienceTheClassReads(flag: String, audience: String) throws {
+        var manifest = Self.manifest
+        manifest.parameters["useAzureTokenProxy"] = flag
+        let builder = MountRequestBuilder(
+            manifest: manifest, pod: PodInfo(name: "p", namespace: "n"), identity: .serviceAccountToken("not-a-jwt"))
+        #expect(
+            try Self.decoded(builder).attributes["csi.storage.k8s.io/serviceAccount.tokens"]
+                == #"{"\#(audience)":{"token":"not-a-jwt"}}"#)
+    }
+
     @Test func aTokenWithoutReadableExpiryHasNoTimestamp() {
         #expect(
             MountRequestBuilder.tokensAttribute(token: "not-a-jwt")

@@ -36,8 +36,9 @@ def test_go_keys_keep_their_meaning(chart):
         "--endpoint=unix:///provider/azure.sock", "--log-format-json=true", "-v=2",
         "--construct-pem-chain=false", "--write-cert-and-key-in-separate-files=true",
         "--custom-user-agent=contoso-aks", "--healthz-port=8990", "--healthz-path=/healthz",
-        "--healthz-timeout=10s", "--prometheus-port=8898", "--mount-timeout=90s",
-        "--shutdown-grace-period=30s", "--nmi-port=2579"]
+        "--healthz-timeout=10s", "--prometheus-port=8898", "--metrics-bind-address=0.0.0.0",
+        "--metrics-object-names=false", "--mount-timeout=90s", "--shutdown-grace-period=30s", "--nmi-port=2579",
+        "--max-requests-per-vault=32"]
     assert c["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": 8990}
     assert c["resources"] == {"requests": {"cpu": "50m", "memory": "100Mi"}, "limits": {"cpu": "50m", "memory": "100Mi"}}
     assert pod["volumes"][0]["hostPath"]["path"] == "/etc/kubernetes/secrets-store-csi-providers"

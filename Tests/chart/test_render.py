@@ -115,7 +115,8 @@ def test_default_arguments_are_the_providers_flags(chart):
         "--endpoint=unix:///provider/azure.sock", "--log-format-json=false", "-v=0",
         "--construct-pem-chain=true", "--write-cert-and-key-in-separate-files=false",
         "--healthz-port=8989", "--healthz-path=/healthz", "--healthz-timeout=5s", "--prometheus-port=8898",
-        "--mount-timeout=90s", "--shutdown-grace-period=30s", "--nmi-port=2579"]
+        "--metrics-bind-address=0.0.0.0", "--metrics-object-names=false", "--mount-timeout=90s",
+        "--shutdown-grace-period=30s", "--nmi-port=2579", "--max-requests-per-vault=32"]
 
 
 def test_image_and_names(chart):

@@ -114,6 +114,10 @@ EFFECTS = {
     "mountTimeout": ({"mountTimeout": "45s"}, lambda o: "--mount-timeout=45s" in args(o)),
     "shutdownGracePeriod": ({"shutdownGracePeriod": "1m"}, lambda o: "--shutdown-grace-period=1m" in args(o)),
     "nmiPort": ({"nmiPort": 2580}, lambda o: "--nmi-port=2580" in args(o)),
+    "maxRequestsPerVault": ({"maxRequestsPerVault": 8}, lambda o: "--max-requests-per-vault=8" in args(o)),
+    "metrics.bindAddress": ({"metrics": {"bindAddress": "127.0.0.1"}},
+                            lambda o: "--metrics-bind-address=127.0.0.1" in args(o)),
+    "metrics.objectNames": ({"metrics": {"objectNames": True}}, lambda o: "--metrics-object-names=true" in args(o)),
     "extraCABundle.configMapName": (
         {"extraCABundle": {"configMapName": "corp-ca"}},
         lambda o: "--extra-ca-bundle=/etc/provider-azure/extra-ca/ca.crt" in args(o)

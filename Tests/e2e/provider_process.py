@@ -39,7 +39,11 @@ class ProviderProcess:
         self.dir = socket_dir or tempfile.mkdtemp(prefix="provider-")
         self.socket_path = os.path.join(self.dir, "azure.sock")
         self.healthz_port = healthz_port or free_port()
-        self.args = [f"--endpoint=unix://{self.socket_path}", f"--healthz-port={self.healthz_port}", *args]
+        # Every provider serves /metrics: each gets a free port of its own (unless the test names one), bound
+        # to loopback, so providers started side by side never collide on the default 8898.
+        metrics = [] if any(str(a).startswith("--prometheus-port") for a in args) else [
+            f"--prometheus-port={free_port()}", "--metrics-bind-address=127.0.0.1"]
+        self.args = [f"--endpoint=unix://{self.socket_path}", f"--healthz-port={self.healthz_port}", *metrics, *args]
         self.env = dict(os.environ, **(env or {}))
         self.log_path = os.path.join(tempfile.mkdtemp(prefix="provider-log-"), "provider.log")
         self.netns = netns

@@ -7,6 +7,7 @@ import time
 
 import grpc
 import pytest
+import requests
 
 import service_pb2
 import service_pb2_grpc
@@ -69,12 +70,15 @@ class NoRetryClient(DriverClient):
 
 
 class SingleAttempt:
-    """A channel without the driver's UNAVAILABLE retries: one Mount call is one provider answer."""
+    """A channel without the driver's UNAVAILABLE retries: one Mount call is one provider answer. Large
+    answers and status metadata are accepted (up to 64 MiB and 1 MiB), as the driver's grpc-go client does,
+    so a long error message reaches the test instead of a client-side limit error."""
 
     def __init__(self, socket_path):
         self.channel = grpc.insecure_channel("unix:" + socket_path, options=[
             ("grpc.enable_retries", 0), ("grpc.default_authority", "localhost"),
-            ("grpc.max_receive_message_length", 64 << 20)])
+            ("grpc.max_receive_message_length", 64 << 20), ("grpc.max_metadata_size", 1 << 20),
+            ("grpc.absolute_max_metadata_size", 1 << 20)])
         self.stub = service_pb2_grpc.CSIDriverProviderStub(self.channel)
 
     def request(self, attributes=None, secrets=SP, raw_attributes=None, permission="420", target="/tmp/t"):
@@ -96,6 +100,25 @@ class SingleAttempt:
 
     def close(self):
         self.channel.close()
+
+
+def scrape_metrics(port):
+    """The provider's /metrics text, or None when nothing listens on the port: the build under test does not
+    serve metrics yet (they are being added); any other answer than 200 is a failure."""
+    try:
+        answer = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+    except requests.ConnectionError:
+        return None
+    assert answer.status_code == 200, answer.status_code
+    return answer.text
+
+
+def metric_value(text, name):
+    """The value of an unlabelled series in Prometheus text, or None when absent."""
+    for line in text.splitlines():
+        if line.split(" ")[0] == name:
+            return float(line.split(" ")[1])
+    return None
 
 
 # ---- the provider's process figures ------------------------------------------------------------------

@@ -69,19 +69,25 @@ def test_kv_503_burst_is_retried_to_success(fake_azure, kv_client):
     assert statuses(fake_azure, "keyvault") == [(200, None)]
 
 
-@pytest.mark.parametrize("kind, options, reason, fault_status", [
-    ("status", {"status": 500}, "status 500, code InternalServerError: fakeazure injected HTTP 500.", 500),
-    ("reset", {}, f"{KV_GET}: HTTPClientError.remoteConnectionClosed (after 4 attempts)", 0),
-    ("reset_body", {}, f"{KV_GET}: HTTPClientError.remoteConnectionClosed (after 4 attempts)", 200),
-    ("truncate", {}, f"{KV_GET}: stream ended at an unexpected time (after 4 attempts)", 200),
+CLOSED = f"{KV_GET}: HTTPClientError.remoteConnectionClosed (after 4 attempts)"
+SHORT = f"{KV_GET}: stream ended at an unexpected time (after 4 attempts)"
+
+
+@pytest.mark.parametrize("kind, options, reasons, fault_status", [
+    ("status", {"status": 500}, ["status 500, code InternalServerError: fakeazure injected HTTP 500."], 500),
+    ("reset", {}, [CLOSED], 0),
+    # Half a body then RST: whether the client reads the partial body before the reset arrives is a race,
+    # so the cause is either of the two (both name the request and the attempts).
+    ("reset_body", {}, [CLOSED, SHORT], 200),
+    ("truncate", {}, [SHORT], 200),
 ], ids=["500", "reset-before-answer", "reset-mid-body", "body-shorter-than-content-length"])
-def test_kv_persistent_failure_is_unavailable_after_four_attempts(fake_azure, kv_client, kind, options, reason,
+def test_kv_persistent_failure_is_unavailable_after_four_attempts(fake_azure, kv_client, kind, options, reasons,
                                                                    fault_status):
     """A fault that never ends: four attempts (the first and three retries), then UNAVAILABLE naming the
     request and the cause, well within the mount timeout; the next mount is normal."""
     fake_azure.inject("keyvault", kind, count=None, **options)
     code, details, elapsed = timed_error(kv_client, "db-password")
-    assert (code, details) == (grpc.StatusCode.UNAVAILABLE, DB + reason)
+    assert (code, details in [DB + r for r in reasons]) == (grpc.StatusCode.UNAVAILABLE, True), details
     assert elapsed < 8, elapsed
     assert statuses(fake_azure, "keyvault") == [(fault_status, kind)] * 4
     fake_azure.clear_faults()
@@ -116,9 +122,10 @@ def test_kv_hang_past_the_deadline_leaks_nothing(fake_azure, own_provider):
     baseline = fd_count(pid), thread_count(pid), rss_kib(pid)
     fake_azure.inject("keyvault", "hang", count=2, seconds=5)
     code, details, elapsed = timed_error(client, "db-password", "app-secret")
-    assert (code, details) in [(grpc.StatusCode.DEADLINE_EXCEEDED, f"{DB}{KV_GET}: deadline exceeded"), (
-        grpc.StatusCode.DEADLINE_EXCEEDED, f"{PREFIX}failed to get objectType:secret, objectName:app-secret, "
-        "objectVersion:: GET https://kv-demo.vault.azure.net/secrets/app-secret/: deadline exceeded")]
+    # Both reads hang: both objects are named, in class order.
+    assert (code, details) == (grpc.StatusCode.DEADLINE_EXCEEDED, (
+        f"{DB}{KV_GET}: deadline exceeded; failed to get objectType:secret, objectName:app-secret, "
+        "objectVersion:: GET https://kv-demo.vault.azure.net/secrets/app-secret/: deadline exceeded"))
     assert 2 <= elapsed < 3, elapsed
     assert_next_mount_works(client)
     time.sleep(3.5)   # the hung requests end (the fake answers at 5 s)

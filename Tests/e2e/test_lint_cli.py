@@ -10,8 +10,9 @@ from provider_process import REPO, provider_binary, run_provider
 
 THREE_MISTAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "three-mistakes.yaml")
 # One example per identity mode and one with every object field (README); more may be added.
-EXAMPLES = {"all-object-fields.yaml", "pod-identity.yaml", "service-principal.yaml", "workload-identity.yaml",
-            "vm-managed-identity-system-assigned.yaml", "vm-managed-identity-user-assigned.yaml"}
+EXAMPLES = {"all-object-fields.yaml", "identity-binding.yaml", "pod-identity.yaml", "service-principal.yaml",
+            "workload-identity.yaml", "vm-managed-identity-system-assigned.yaml",
+            "vm-managed-identity-user-assigned.yaml"}
 
 PROVIDER_MESSAGE = ('provider "azurekeyvault" is not "azure": the driver looks for a socket named after the provider '
                     '(azurekeyvault.sock) and the mount fails')

@@ -316,8 +316,12 @@ def missing_sp_key(key, present):
      missing_sp_key("clientsecret", "clientid, clientsecret")),
     ("vm-system-assigned", {"parameters": {"usePodIdentity": "true"}},
      "only one identity mode can be enabled at a time: usePodIdentity and useVMManagedIdentity are both set to true; keep one"),
-    ("workload-identity", {"parameters": {"useAzureTokenProxy": "true"}, "tokens": BINDING_TOKENS},
-     "failed to get credentials: identity binding (useAzureTokenProxy) is not supported yet by this provider"),
+    # Identity binding reads its own audience: the workload identity token the driver sent is not used.
+    ("workload-identity", {"parameters": {"useAzureTokenProxy": "true"}},
+     "csi.storage.k8s.io/serviceAccount.tokens: token for audience api://AKSIdentityBinding not found (audiences "
+     'sent: "api://AzureADTokenExchange"); identity binding (useAzureTokenProxy) needs it: add audience '
+     '"api://AKSIdentityBinding" to the CSIDriver\'s spec.tokenRequests (Helm chart of the driver: '
+     "tokenRequests[].audience) so the driver sends the pod's token"),
 ], ids=["wi-no-tokens", "wi-malformed", "wi-not-an-object", "wi-no-audience", "sp-no-secret", "sp-empty-secret",
         "sp-no-clientsecret", "sp-no-clientid", "sp-blank-clientsecret", "two-modes", "identity-binding"])
 def test_configuration_errors_are_clear_and_cost_no_request(fake_azure, azure_client, mode, change, expected):

@@ -195,8 +195,8 @@ def test_dry_run_sends_nothing_and_names_the_requests_a_mount_makes(fake_azure, 
                      and not url.split("?")[0].endswith("/app-secret/")}
     for method, url in planned:
         if "<version>" in url:
-            assert {url.replace("<version>", v) for v in (VERSIONS["app-secret"], VERSIONS["app-secret-older"])} \
-                == history_reads
+            # The newest version is also the latest the class mounts: the mount reads it once, as "latest".
+            assert history_reads == {url.replace("<version>", VERSIONS["app-secret-older"])}
         else:
             assert (method, url) in sent, (method, url, sent)
 

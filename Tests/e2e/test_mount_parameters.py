@@ -60,8 +60,11 @@ CASES = [
      "object of audiences"),
     ({"keyvaultName": "kv-demo", "tenantID": TENANT, "useAzureTokenProxy": "true", "clientID": "c",
       "objects": objects(GOOD_OBJECT),
-      "csi.storage.k8s.io/serviceAccount.tokens": '{"api://AKSIdentityBinding":{"token":"a.b.c","expirationTimestamp":"2030-01-01T00:00:00Z"}}'},
-     None, "failed to get credentials: identity binding (useAzureTokenProxy) is not supported yet by this provider"),
+      "csi.storage.k8s.io/serviceAccount.tokens": '{"api://AzureADTokenExchange":{"token":"a.b.c"}}'},
+     None, "csi.storage.k8s.io/serviceAccount.tokens: token for audience api://AKSIdentityBinding not found "
+     '(audiences sent: "api://AzureADTokenExchange"); identity binding (useAzureTokenProxy) needs it: add audience '
+     '"api://AKSIdentityBinding" to the CSIDriver\'s spec.tokenRequests (Helm chart of the driver: '
+     "tokenRequests[].audience) so the driver sends the pod's token"),
 ]
 
 

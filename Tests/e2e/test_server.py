@@ -311,7 +311,8 @@ def test_help_documents_every_flag():
     for flag in ["--endpoint", "--healthz-port", "--healthz-path", "--healthz-timeout", "--metrics-backend",
                  "--prometheus-port", "--construct-pem-chain", "--write-cert-and-key-in-separate-files",
                  "--cloud-name", "--log-format-json", "--verbosity", "--nmi-port", "--mount-timeout",
-                 "--shutdown-grace-period", "--extra-ca-bundle", "--custom-user-agent"]:
+                 "--shutdown-grace-period", "--extra-ca-bundle", "--custom-user-agent", "--token-proxy-url", "--sni-name",
+                 "--token-proxy-ca-file"]:
         assert flag in text, flag
 
 
@@ -320,8 +321,8 @@ def test_json_logs_are_one_object_per_line(start_provider):
     assert p.stop() == 0
     records = [json.loads(line) for line in p.log().splitlines()]
     assert [(r["level"], r["msg"]) for r in records] == [
-        ("info", "starting"), ("info", "healthz listening"), ("info", "serving"),
+        ("info", "starting"), ("info", "healthz listening"), ("info", "metrics listening"), ("info", "serving"),
         ("info", "shutting down: no new RPCs, in-flight mounts finish"), ("info", "provider stopped")]
     assert all(list(r)[:3] == ["ts", "level", "msg"] and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", r["ts"])
                for r in records)
-    assert records[2]["socket"] == p.socket_path
+    assert records[3]["socket"] == p.socket_path

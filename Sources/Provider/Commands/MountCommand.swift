@@ -42,7 +42,7 @@ struct MountCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("service-account-token"),
         help: ArgumentHelp(
-            "File holding a service-account token for audience api://AzureADTokenExchange (workload identity).",
+            "File holding the pod's service-account token: audience api://AzureADTokenExchange (workload identity), or api://AKSIdentityBinding when the class sets useAzureTokenProxy.",
             valueName: "file"))
     var serviceAccountTokenFile: String?
 
@@ -136,7 +136,10 @@ struct MountCommand: AsyncParsableCommand {
             if dryRun {
                 let (parameters, environment) = try MountPreflight(settings: settings, vaults: vaults).run(input)
                 return .success(
-                    .plan(DryRunPlan(parameters: parameters, environment: environment, nmiPort: pipeline.nmiPort)))
+                    .plan(
+                        DryRunPlan(
+                            parameters: parameters, environment: environment, nmiPort: pipeline.nmiPort,
+                            tokenProxyURL: pipeline.tokenProxyURL)))
             }
             let mounter = KeyVaultMounter(settings: settings, vaults: vaults, logger: logger)
             return .success(.mounted(try await mounter.mount(input)))

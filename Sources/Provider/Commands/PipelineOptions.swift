@@ -51,12 +51,36 @@ struct PipelineOptions: ParsableArguments {
     )
     var maxRequestsPerVault: Int = HTTPClientSettings.defaultConnectionsPerHost
 
+    @Option(
+        name: .customLong("token-proxy-url"),
+        help: "Identity binding (useAzureTokenProxy): the AKS token proxy's https URL.")
+    var tokenProxyURL: String = TokenProxySettings.defaultURL
+
+    @Option(
+        name: .customLong("sni-name"),
+        help:
+            "Identity binding: the TLS server name sent to the token proxy; unset = computed from the API server certificate's hcp-kubernetes.<id>.svc.cluster.local name."
+    )
+    var sniName: String?
+
+    @Option(
+        name: .customLong("token-proxy-ca-file"),
+        help:
+            "Identity binding: PEM CA file, the only roots trusted for the token proxy (read before each token request)."
+    )
+    var tokenProxyCAFile: String = TokenProxySettings.defaultCAFile
+
     func validate() throws {
         guard (1...65535).contains(nmiPort) else {
             throw ValidationError("--nmi-port must be between 1 and 65535, got \(nmiPort)")
         }
         guard (1...1024).contains(maxRequestsPerVault) else {
             throw ValidationError("--max-requests-per-vault must be between 1 and 1024, got \(maxRequestsPerVault)")
+        }
+        do {
+            _ = try tokenProxySettings.endpoint()
+        } catch {
+            throw ValidationError(error.description.replacingOccurrences(of: "IdentityBindingCredential: ", with: ""))
         }
         guard let cloud = CloudName(parsing: cloudName), cloud != .azureStackCloud else {
             throw ValidationError(
@@ -87,21 +111,28 @@ struct PipelineOptions: ParsableArguments {
             extraCABundlePath: extraCABundle, connectionsPerHost: maxRequestsPerVault)
     }
 
+    /// Where identity binding's token requests go.
+    var tokenProxySettings: TokenProxySettings {
+        TokenProxySettings(url: tokenProxyURL, sniName: sniName, caFile: tokenProxyCAFile)
+    }
+
     /// The vault readers of the server's pipeline: credentials per identity over `http`, one token cache.
     func makeVaults(http: AzureHTTPClient, logger: Logger) -> KeyVaultReaderFactory {
         KeyVaultReaderFactory(
             http: http, tokens: TokenCache(logger: logger), nmiPort: nmiPort, requestsPerVault: maxRequestsPerVault,
-            logger: logger)
+            tokenProxy: tokenProxySettings, logger: logger)
     }
 
     /// The server's mount pipeline: one pooled HTTPS client, the token cache, the vault readers, the mounter.
     /// The caller shuts `http` down when it is done.
-    func makeMounter(logger: Logger) throws(HTTPClientConfigurationError) -> (
+    func makeMounter(metricsObjectNames: Bool = false, logger: Logger) throws(HTTPClientConfigurationError) -> (
         mounter: KeyVaultMounter, http: AzureHTTPClient
     ) {
         let http = try AzureHTTPClient(settings: httpClientSettings, logger: logger)
+        var settings = pipelineSettings
+        settings.metricsObjectNames = metricsObjectNames
         let mounter = KeyVaultMounter(
-            settings: pipelineSettings, vaults: makeVaults(http: http, logger: logger), logger: logger)
+            settings: settings, vaults: makeVaults(http: http, logger: logger), logger: logger)
         return (mounter, http)
     }
 }

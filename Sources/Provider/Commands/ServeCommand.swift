@@ -26,10 +26,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-backend"), help: "Metrics backend; only prometheus is supported.")
     var metricsBackend: String = "prometheus"
 
+    @Option(name: .customLong("prometheus-port"), help: "Port of the Prometheus /metrics endpoint.")
+    var prometheusPort: Int = ServerSettings.defaultMetricsPort
+
+    @Option(name: .customLong("metrics-bind-address"), help: "Address /metrics listens on (all interfaces by default).")
+    var metricsBindAddress: String = ServerSettings.defaultMetricsHost
+
     @Option(
-        name: .customLong("prometheus-port"),
-        help: "Port for Prometheus metrics (accepted for compatibility; metrics are not served yet).")
-    var prometheusPort: Int = 8898
+        name: .customLong("metrics-object-names"),
+        help:
+            "Label keyvault_request with object names (true|false): one series per object, unbounded, so off by default."
+    )
+    var metricsObjectNames = BoolFlag(PipelineSettings().metricsObjectNames)
 
     @Option(
         name: .customLong("shutdown-grace-period"),
@@ -64,20 +72,24 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = logging.bootstrap()
         let serverSettings = ServerSettings(
             endpoint: try UnixSocketEndpoint(parsing: endpoint), healthzPort: healthzPort, healthzPath: healthzPath,
-            healthzTimeout: healthzTimeout.duration, shutdownGracePeriod: shutdownGracePeriod.duration)
+            healthzTimeout: healthzTimeout.duration, shutdownGracePeriod: shutdownGracePeriod.duration,
+            metricsHost: metricsBindAddress, metricsPort: prometheusPort)
+        let metrics = PrometheusExport()
         logger.info("starting", metadata: ["version": "\(ProviderInfo.version)", "endpoint": "\(endpoint)"])
         let mounter: KeyVaultMounter
         let http: AzureHTTPClient
         do {
             // One pooled client for the process: connections to Entra ID and Key Vault are reused across mounts.
-            (mounter, http) = try pipeline.makeMounter(logger: logger)
+            (mounter, http) = try pipeline.makeMounter(metricsObjectNames: metricsObjectNames.value, logger: logger)
         } catch {
             logger.critical("cannot configure HTTPS", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
         var failure: (any Error)?
         do {
-            try await ServerRunner.run(settings: serverSettings, mounter: mounter, logger: logger)
+            try await ServerRunner.run(
+                settings: serverSettings, mounter: mounter, metrics: MetricsEndpoint(render: metrics.render),
+                logger: logger)
         } catch {
             failure = error
         }

@@ -22,6 +22,7 @@ struct DryRunPlan: Sendable {
     var parameters: MountParameters
     var environment: AzureEnvironment
     var nmiPort: Int
+    var tokenProxyURL: String = TokenProxySettings.defaultURL
 
     var tokenRequest: Request {
         let resource = environment.keyVaultResource
@@ -44,6 +45,12 @@ struct DryRunPlan: Sendable {
             return Request(
                 method: "GET", url: "http://localhost:\(nmiPort)/host/token/?resource=\(resource)",
                 purpose: "token (pod identity, NMI; podname \(podName), podns \(podNamespace))")
+        case .identityBinding:
+            // The URL as the proxy's address; the request itself names the TLS server name (see docs/auth.md).
+            let base = tokenProxyURL.hasSuffix("/") ? tokenProxyURL : tokenProxyURL + "/"
+            return Request(
+                method: "POST", url: base + "\(parameters.tenantID)/oauth2/v2.0/token",
+                purpose: "token (identity binding via the token proxy, scope \(environment.keyVaultScope))")
         }
     }
 
@@ -94,7 +101,8 @@ struct DryRunPlan: Sendable {
     /// Client ids are not secrets, and the wrong one is a common mistake: name it.
     private var clientIDNote: String {
         switch parameters.identity {
-        case .workloadIdentity(let clientID, _), .servicePrincipal(let clientID, _): return ", client id \(clientID)"
+        case .workloadIdentity(let clientID, _), .servicePrincipal(let clientID, _), .identityBinding(let clientID, _):
+            return ", client id \(clientID)"
         case .vmManagedIdentity(let id?): return ", client id \(id)"
         case .vmManagedIdentity(nil), .podIdentity: return ""
         }

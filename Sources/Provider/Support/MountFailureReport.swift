@@ -54,6 +54,11 @@ enum MountFailureReport {
                     + " token for audience api://AzureADTokenExchange (kubectl create token <service account>"
                     + " --audience api://AzureADTokenExchange)"
             }
+            if message.contains("api://AKSIdentityBinding") && message.contains("not found") {
+                return "this class uses identity binding (useAzureTokenProxy): pass --service-account-token FILE with"
+                    + " a token for audience api://AKSIdentityBinding (kubectl create token <service account>"
+                    + " --audience api://AKSIdentityBinding)"
+            }
             if message.contains("nodePublishSecretRef") {
                 return "this class sets no identity mode, so a service principal is used: pass --client-id ID and"
                     + " --client-secret-file FILE"
@@ -65,6 +70,10 @@ enum MountFailureReport {
                 return "VM managed identity gets its token from IMDS (169.254.169.254), which answers only on an"
                     + " Azure VM: run this there, or test with --client-id/--client-secret-file or a workload"
                     + " identity token"
+            }
+            if message.contains("IdentityBindingCredential") {
+                return "identity binding gets its token from the cluster's token proxy (--token-proxy-url): run this"
+                    + " where the proxy is reachable, with its CA (--token-proxy-ca-file) and TLS name (--sni-name)"
             }
             if message.contains("PodIdentityCredential") || message.contains("/host/token/") {
                 return "pod identity gets its token from aad-pod-identity's NMI on localhost (--nmi-port): run this"

@@ -20,7 +20,7 @@ struct MountPreflight {
             throw MountError(.invalidArgument, error.description)
         }
         let environment = try CloudResolver.environment(for: parameters.cloud)
-        _ = try vaults.reader(for: parameters, environment: environment)
+        _ = try vaults.reader(for: parameters, vault: parameters.keyvaultName, environment: environment)
         return (parameters, environment)
     }
 }

@@ -9,6 +9,7 @@ import ProviderParameters
 struct MountRequestBuilder: Sendable {
     static let defaultPermission = "420"
     static let workloadIdentityAudience = "api://AzureADTokenExchange"
+    static let identityBindingAudience = "api://AKSIdentityBinding"
 
     var manifest: SecretProviderClassManifest
     var pod: PodInfo
@@ -21,9 +22,17 @@ struct MountRequestBuilder: Sendable {
         attributes[ParameterKey.podNamespace] = pod.namespace
         attributes[ParameterKey.secretProviderClass] = manifest.name
         if case .serviceAccountToken(let token) = identity {
-            attributes[ParameterKey.serviceAccountTokens] = Self.tokensAttribute(token: token)
+            attributes[ParameterKey.serviceAccountTokens] = Self.tokensAttribute(token: token, audience: audience)
         }
         return attributes
+    }
+
+    /// The audience the class's identity mode reads the token from: identity binding's when the class sets
+    /// `useAzureTokenProxy` (an unreadable value is left for the mount to report), else workload identity's.
+    var audience: String {
+        let flag = manifest.parameters[ParameterKey.useAzureTokenProxy]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let binding = (try? GoBool.parameter(ParameterKey.useAzureTokenProxy, flag)) ?? false
+        return binding ? Self.identityBindingAudience : Self.workloadIdentityAudience
     }
 
     /// The nodePublishSecretRef secret's data, or `nil` (marshalled `null`, as the driver sends it) without one.
@@ -38,16 +47,16 @@ struct MountRequestBuilder: Sendable {
             permission: Self.defaultPermission)
     }
 
-    /// `{"api://AzureADTokenExchange":{"token":"...","expirationTimestamp":"..."}}`, the driver's
+    /// `{"<audience>":{"token":"...","expirationTimestamp":"..."}}`, the driver's
     /// `csi.storage.k8s.io/serviceAccount.tokens`. The expiry comes from the JWT's `exp` when it is readable;
     /// without it the entry has no `expirationTimestamp`.
-    static func tokensAttribute(token: String) -> String {
+    static func tokensAttribute(token: String, audience: String = workloadIdentityAudience) -> String {
         var entry = ["token": token]
         if let expiry = JWTExpiry.expiry(of: token) {
             entry["expirationTimestamp"] = expiry.formatted(Date.ISO8601FormatStyle())
         }
         let data = try? JSONSerialization.data(
-            withJSONObject: [workloadIdentityAudience: entry], options: [.sortedKeys, .withoutEscapingSlashes])
+            withJSONObject: [audience: entry], options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data ?? Data(), as: UTF8.self)
     }
 

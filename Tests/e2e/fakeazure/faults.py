@@ -33,6 +33,7 @@ class Faults:
         # answer (hang, hold, huge, chunked_endless): proof that a cancelled client stops its requests.
         self._closed: dict[int, int] = {}
         self._closed_cond = threading.Condition(self._lock)
+        self._streamed: dict[int, int] = {}   # fault id -> body bytes a huge/chunked_endless answer wrote
         self._faults: list[dict] = []
         self._holds: dict[int, Hold] = {}
         self._ids = itertools.count(1)
@@ -84,6 +85,14 @@ class Faults:
         with self._closed_cond:
             self._closed[fid] = self._closed.get(fid, 0) + 1
             self._closed_cond.notify_all()
+
+    def add_streamed(self, fid: int, n: int) -> None:
+        with self._lock:
+            self._streamed[fid] = self._streamed.get(fid, 0) + n
+
+    def streamed(self, fid: int) -> int:
+        with self._lock:
+            return self._streamed.get(fid, 0)
 
     def closed_count(self, fid: int) -> int:
         with self._lock:

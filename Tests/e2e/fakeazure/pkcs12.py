@@ -103,8 +103,11 @@ def _pbes2_encrypt(data: bytes) -> tuple[bytes, bytes]:
     return alg, ct
 
 
-def build_pfx(private_key, certs: list, profile: str = "legacy", friendly_name: str | None = None) -> bytes:
-    """DER PFX holding private_key and certs (certs[0] = the leaf that matches the key)."""
+def build_pfx(private_key, certs: list, profile: str = "legacy", friendly_name: str | None = None,
+              declared_mac_iterations: int | None = None) -> bytes:
+    """DER PFX holding private_key and certs (certs[0] = the leaf that matches the key).
+    declared_mac_iterations: write this iteration count into MacData while the MAC is computed with the
+    usual one (a PFX bomb: a reader spends that many hash rounds before it finds the MAC wrong)."""
     if profile not in ("legacy", "modern"):
         raise ValueError(f"unknown PKCS#12 profile {profile!r}")
     leaf_der = certs[0].public_bytes(serialization.Encoding.DER)
@@ -149,7 +152,7 @@ def build_pfx(private_key, certs: list, profile: str = "legacy", friendly_name: 
     mac = hmac.new(mac_key, auth_safe, mac_hash).digest()
     mac_alg_oid = OID_SHA1 if mac_hash == "sha1" else OID_SHA256
     mac_data = der.seq(der.seq(der.seq(der.oid(mac_alg_oid), der.null()), der.octets(mac)),
-                       der.octets(mac_salt), der.integer(ITERATIONS))
+                       der.octets(mac_salt), der.integer(declared_mac_iterations or ITERATIONS))
     return der.seq(der.integer(3), der.seq(der.oid(OID_DATA), der.explicit(0, der.octets(auth_safe))), mac_data)
 
 

@@ -19,6 +19,7 @@ from .nmi import NmiApp
 from .proxy import ProxyServer, Router
 from .store import Store
 from .tokens import TokenIssuer
+from .token_proxy import TokenProxy
 
 
 IMDS_ADDRESS = "169.254.169.254"
@@ -123,7 +124,8 @@ class FakeAzure:
         self._router = Router(self.clouds, ports={"keyvault": kv.port, "entra": entra.port, "imds": imds.port})
         proxy = ProxyServer(self._router, self.stopping, credentials=self.proxy_auth)
         adm = admin.AdminServer(self)
-        self._servers = [kv, entra, imds, nmi, proxy, adm]
+        self.token_proxy = TokenProxy(ctx, os.path.join(self.state_dir, "token-proxy"))  # identity binding
+        self._servers = [kv, entra, imds, nmi, proxy, adm, self.token_proxy.server]
         self._https = {"keyvault": kv, "entra": entra}
         for s in self._servers:
             s.start()
@@ -203,6 +205,10 @@ class FakeAzure:
         """True once `count` requests caught by fault `fault_id` (hang, hold, huge, chunked_endless) were
         abandoned by their client: the connection closed before the answer was complete."""
         return self.faults.wait_closed(fault_id, count, timeout)
+
+    def streamed_bytes(self, fault_id: int) -> int:
+        """Body bytes that a `huge` or `chunked_endless` fault has written so far (what the client took)."""
+        return self.faults.streamed(fault_id)
 
     def closed_count(self, fault_id: int) -> int:
         return self.faults.closed_count(fault_id)

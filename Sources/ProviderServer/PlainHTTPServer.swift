@@ -4,25 +4,48 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// The HTTP liveness endpoint (`--healthz-port`, `--healthz-path`): `GET <path>` runs a real health check
-/// over the provider's socket and answers 200 `ok`, or 503 with the reason. Other paths answer 404.
-/// Bound at start-up, so a port already in use is a start-up error rather than a silent probe failure.
-public final class HealthzServer: Sendable {
+/// A small HTTP/1.1 server for the node-facing endpoints (`/healthz`, `/metrics`): one request per connection,
+/// answered by `respond`. Bound at start-up, so a port already in use is a start-up error rather than a silent
+/// probe or scrape failure.
+public final class PlainHTTPServer: Sendable {
+    /// What a request gets.
+    public struct Answer: Sendable {
+        public var status: HTTPResponseStatus
+        public var contentType = "text/plain; charset=utf-8"
+        public var body: [UInt8]
+
+        public init(_ status: HTTPResponseStatus, _ text: String) {
+            self.status = status
+            self.body = Array(text.utf8)
+        }
+
+        public init(_ status: HTTPResponseStatus, contentType: String, body: [UInt8]) {
+            self.status = status
+            self.contentType = contentType
+            self.body = body
+        }
+    }
+
+    /// Answers a method and a path (without the query).
+    public typealias Responder = @Sendable (HTTPMethod, String) async -> Answer
+
     private let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
-    private let path: String
-    private let probe: HealthProbe
+    private let respond: Responder
+    private let requestTimeout: Duration
     private let logger: Logger
     private let openConnections = Mutex(0)
 
-    /// The port is open to the node's network: a client gets this long to send its request, and at most
-    /// this many connections are served at once; kubelet's probes need one.
-    static let requestTimeout: Duration = .seconds(10)
+    /// The port is open to the node's network: at most this many connections are served at once; kubelet's
+    /// probes and a scraper need a few.
     static let maximumConnections = 32
 
     /// The port actually bound (useful when asked for port 0).
     public let port: Int
 
-    public init(host: String, port: Int, path: String, probe: HealthProbe, logger: Logger) async throws {
+    /// - Parameter requestTimeout: how long a client may take to send its request and get the answer.
+    public init(host: String, port: Int, requestTimeout: Duration, logger: Logger, respond: @escaping Responder)
+        async throws
+    {
         self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
@@ -33,8 +56,8 @@ public final class HealthzServer: Sendable {
                 }
             }
         self.port = channel.channel.localAddress?.port ?? port
-        self.path = path
-        self.probe = probe
+        self.respond = respond
+        self.requestTimeout = requestTimeout
         self.logger = logger
     }
 
@@ -49,7 +72,9 @@ public final class HealthzServer: Sendable {
                         return true
                     }
                     guard admitted else {
-                        connection.channel.close(promise: nil)
+                        // Closed through the async channel itself: dropping a wrapped channel without finishing
+                        // its writer traps in NIO (a crash any client could cause with 33 idle connections).
+                        group.addTask { try? await connection.executeThenClose { _, _ in } }
                         continue
                     }
                     group.addTask {
@@ -70,7 +95,7 @@ public final class HealthzServer: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.serve(connection) }
             group.addTask {
-                try? await Task.sleep(for: Self.requestTimeout + self.probe.timeout)
+                try? await Task.sleep(for: self.requestTimeout)
                 connection.channel.close(promise: nil)
             }
             await group.next()
@@ -92,15 +117,15 @@ public final class HealthzServer: Sendable {
                     case .body:
                         continue
                     case .end:
-                        let (status, body) = await answer(method: method, path: requestPath ?? "")
+                        let answer = await respond(method, requestPath ?? "")
                         var headers = HTTPHeaders()
-                        headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-                        headers.add(name: "Content-Length", value: "\(body.utf8.count)")
+                        headers.add(name: "Content-Type", value: answer.contentType)
+                        headers.add(name: "Content-Length", value: "\(answer.body.count)")
                         headers.add(name: "Connection", value: "close")
                         try await outbound.write(
-                            .head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
+                            .head(HTTPResponseHead(version: .http1_1, status: answer.status, headers: headers)))
                         if method != .HEAD {
-                            try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body))))
+                            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: answer.body))))
                         }
                         try await outbound.write(.end(nil))
                         return
@@ -108,17 +133,7 @@ public final class HealthzServer: Sendable {
                 }
             }
         } catch {
-            logger.debug("healthz connection ended with an error", metadata: ["error": "\(error)"])
+            logger.debug("HTTP connection ended with an error", metadata: ["error": "\(error)"])
         }
-    }
-
-    private func answer(method: HTTPMethod, path requestPath: String) async -> (HTTPResponseStatus, String) {
-        guard requestPath == path else { return (.notFound, "not found\n") }
-        guard method == .GET || method == .HEAD else { return (.methodNotAllowed, "method not allowed\n") }
-        if let reason = await probe.failureReason() {
-            logger.warning("healthz check failed", metadata: ["reason": "\(reason)"])
-            return (.serviceUnavailable, reason + "\n")
-        }
-        return (.ok, "ok")
     }
 }

@@ -1,8 +1,8 @@
 import ServiceLifecycle
 
-/// `/healthz` as a lifecycle service.
-struct HealthzService: Service {
-    let server: HealthzServer
+/// A `PlainHTTPServer` as a lifecycle service: it stops accepting on SIGTERM.
+struct PlainHTTPService: Service {
+    let server: PlainHTTPServer
 
     func run() async throws {
         try await withGracefulShutdownHandler {
