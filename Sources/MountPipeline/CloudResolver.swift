@@ -5,11 +5,11 @@ import ProviderParameters
 /// The cloud a class asks for. AzureStackCloud's endpoints come from `cloudEnvFileName`, read on every
 /// mount so that classes with different files never see each other's endpoints (the Go provider sets a
 /// process-wide environment variable instead). Public for `mount --dry-run`, which resolves the cloud as a mount does.
-public enum CloudResolver {
+enum CloudResolver {
     /// Environment files are a few hundred bytes; anything far larger is not one.
     static let maximumFileBytes = 64 * 1024
 
-    public static func environment(for cloud: CloudSelection) throws(MountError) -> AzureEnvironment {
+    static func environment(for cloud: CloudSelection) throws(MountError) -> AzureEnvironment {
         switch cloud {
         case .builtIn(let environment):
             return environment

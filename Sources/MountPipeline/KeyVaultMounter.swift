@@ -41,20 +41,28 @@ public final class KeyVaultMounter: MountHandler {
         return try outcome.get()
     }
 
-    private func run(_ input: MountInput, report: inout MountReport) async throws(MountError) -> MountResult {
-        let deadline = ContinuousClock.now.advanced(by: settings.mountTimeout)
+    /// What a mount knows before its first request: the request decoded, the class validated, the cloud's
+    /// endpoints resolved. `mount --dry-run` stops here.
+    public static func prepare(_ input: MountInput, settings: ParameterSettings) throws(MountError) -> PreparedMount {
         let request = try MountRequestDecoder.decode(
             attributes: input.attributes, secrets: input.secrets, permission: input.permission)
         let parameters: MountParameters
         do {
             parameters = try MountParameters.parse(
-                attributes: request.attributes, secrets: request.secrets, settings: settings.parameters)
+                attributes: request.attributes, secrets: request.secrets, settings: settings)
         } catch {
             throw MountErrorMapping.parameters(error)
         }
+        return PreparedMount(
+            request: request, parameters: parameters, environment: try CloudResolver.environment(for: parameters.cloud))
+    }
+
+    private func run(_ input: MountInput, report: inout MountReport) async throws(MountError) -> MountResult {
+        let deadline = ContinuousClock.now.advanced(by: settings.mountTimeout)
+        let prepared = try Self.prepare(input, settings: settings.parameters)
+        let (request, parameters, environment) = (prepared.request, prepared.parameters, prepared.environment)
         report.describe(parameters)
         warnIfDeprecated(parameters)
-        let environment = try CloudResolver.environment(for: parameters.cloud)
         // One reader per vault: the class's, then those its objects name (same identity, so one token).
         var readers: [String: any VaultReading] = [:]
         for vault in [parameters.keyvaultName] + parameters.objects.compactMap(\.vault) where readers[vault] == nil {

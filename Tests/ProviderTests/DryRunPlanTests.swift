@@ -42,13 +42,9 @@ import Testing
                 ?? (secrets.isEmpty
                     ? .none : .servicePrincipal(clientID: secrets["clientid"]!, clientSecret: secrets["clientsecret"]!))
         )
-        let request = try MountRequestDecoder.decode(
-            attributes: builder.input.attributes, secrets: builder.input.secrets, permission: builder.input.permission)
-        let parsed = try MountParameters.parse(
-            attributes: request.attributes, secrets: request.secrets,
-            settings: ParameterSettings(defaultCloudName: cloud))
+        let prepared = try KeyVaultMounter.prepare(builder.input, settings: ParameterSettings(defaultCloudName: cloud))
         return DryRunPlan(
-            parameters: parsed, environment: try CloudResolver.environment(for: parsed.cloud), nmiPort: 2579,
+            parameters: prepared.parameters, environment: prepared.environment, nmiPort: 2579,
             tokenProxyURL: tokenProxyURL)
     }
 
@@ -125,13 +121,9 @@ import Testing
         let builder = MountRequestBuilder(
             manifest: SecretProviderClassManifest(name: "demo", namespace: nil, parameters: attributes),
             pod: PodInfo(name: "mount-cli", namespace: "default"), identity: .serviceAccountToken(token))
-        let request = try MountRequestDecoder.decode(
-            attributes: builder.input.attributes, secrets: builder.input.secrets, permission: builder.input.permission)
-        let parsed = try MountParameters.parse(
-            attributes: request.attributes, secrets: request.secrets, settings: ParameterSettings())
-        let text = DryRunPlan(
-            parameters: parsed, environment: try CloudResolver.environment(for: parsed.cloud), nmiPort: 2579
-        ).render()
+        let prepared = try KeyVaultMounter.prepare(builder.input, settings: ParameterSettings())
+        let text = DryRunPlan(parameters: prepared.parameters, environment: prepared.environment, nmiPort: 2579)
+            .render()
         #expect(text.contains("identity: workload identity, client id wi-client"))
         #expect(text.contains("POST https://login.microsoftonline.com/\(Self.tenant)/oauth2/v2.0/token"))
         #expect(!text.contains(token))

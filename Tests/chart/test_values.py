@@ -115,6 +115,15 @@ EFFECTS = {
     "shutdownGracePeriod": ({"shutdownGracePeriod": "1m"}, lambda o: "--shutdown-grace-period=1m" in args(o)),
     "nmiPort": ({"nmiPort": 2580}, lambda o: "--nmi-port=2580" in args(o)),
     "maxRequestsPerVault": ({"maxRequestsPerVault": 8}, lambda o: "--max-requests-per-vault=8" in args(o)),
+    "identityBinding.enabled": (
+        {"identityBinding": {"enabled": True}},
+        lambda o: {"name": "cluster-ca", "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "readOnly": True}
+        in container(o)["volumeMounts"]
+        and {"name": "cluster-ca", "configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}}
+        in pod(o)["volumes"] and pod(o)["automountServiceAccountToken"] is False),
+    "identityBinding.tokenProxyURL": ({"identityBinding": {"tokenProxyURL": "https://proxy.example:8443"}},
+                                      lambda o: "--token-proxy-url=https://proxy.example:8443" in args(o)),
+    "identityBinding.sniName": ({"identityBinding": {"sniName": "a1.ests.aks"}}, lambda o: "--sni-name=a1.ests.aks" in args(o)),
     "metrics.bindAddress": ({"metrics": {"bindAddress": "127.0.0.1"}},
                             lambda o: "--metrics-bind-address=127.0.0.1" in args(o)),
     "metrics.objectNames": ({"metrics": {"objectNames": True}}, lambda o: "--metrics-object-names=true" in args(o)),

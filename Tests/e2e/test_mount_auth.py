@@ -454,7 +454,7 @@ def test_fifty_concurrent_mounts_of_one_identity_make_one_token_request(fake_azu
     """Single flight: 50 pods of one identity mounting at once while the identity endpoint and the vault are
     slow share one token request and one Key Vault read; every mount succeeds."""
     ident = identity(fake_azure, mode)
-    with slow(fake_azure, ident.server, "keyvault"):
+    with slow(fake_azure, ident.server, "keyvault", ms=1000):
         results = mount_all(azure_client, [(ident, {})] * 50)
     assert results == [("ok", {"db-password": "s3cr3t-Pa55w0rd!"})] * 50
     assert len(token_requests(fake_azure)) == 1
@@ -511,7 +511,7 @@ def test_a_rejected_pod_never_gets_another_pods_cached_token(fake_azure, azure_c
     legitimate pod's mounts all succeed."""
     good = identity(fake_azure, "workload-identity", pod_name="good-pod")
     bad = identity(fake_azure, "workload-identity", pod_name="bad-pod", **intruder)
-    with slow(fake_azure, "entra", "keyvault"):
+    with slow(fake_azure, "entra", "keyvault", ms=1000):
         results = mount_all(azure_client, [(good, {}), (bad, {})] * 10)
     refusal = ("failed to mount objects, error: failed to get objectType:secret, objectName:db-password, objectVersion:: "
                + entra_refusal("WorkloadIdentityCredential", 401, "invalid_client", aadsts)[0])

@@ -10,17 +10,9 @@ struct MountPreflight {
     var vaults: any VaultReaderFactory
 
     func run(_ input: MountInput) throws(MountError) -> (parameters: MountParameters, environment: AzureEnvironment) {
-        let request = try MountRequestDecoder.decode(
-            attributes: input.attributes, secrets: input.secrets, permission: input.permission)
-        let parameters: MountParameters
-        do {
-            parameters = try MountParameters.parse(
-                attributes: request.attributes, secrets: request.secrets, settings: settings.parameters)
-        } catch {
-            throw MountError(.invalidArgument, error.description)
-        }
-        let environment = try CloudResolver.environment(for: parameters.cloud)
-        _ = try vaults.reader(for: parameters, vault: parameters.keyvaultName, environment: environment)
-        return (parameters, environment)
+        let prepared = try KeyVaultMounter.prepare(input, settings: settings.parameters)
+        _ = try vaults.reader(
+            for: prepared.parameters, vault: prepared.parameters.keyvaultName, environment: prepared.environment)
+        return (prepared.parameters, prepared.environment)
     }
 }
