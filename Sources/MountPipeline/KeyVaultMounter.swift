@@ -100,26 +100,33 @@ public final class KeyVaultMounter: MountHandler {
 
     /// Fetches every object concurrently (the fetcher's slots bound the requests in flight), in input order. Every
     /// object's outcome is kept, so a failed mount can name all the objects that failed.
+    ///
+    /// Each child stores its outcome in its own slot and the group carries no values: returning
+    /// `(Int, Result<[FetchedVersion], MountError>)` through the group trapped on every mount of a release build
+    /// (Swift 6.3, `-O`: the index read back was out of range), while debug builds worked.
     private func fetchAll(_ objects: [KeyVaultObject], fetcher: ObjectFetcher) async -> [Result<
         [FetchedVersion], MountError
     >] {
-        await withTaskGroup(of: (Int, Result<[FetchedVersion], MountError>).self) { group in
+        let outcomes = FetchOutcomes(count: objects.count)
+        await withTaskGroup(of: Void.self) { group in
             for (index, object) in objects.enumerated() {
-                group.addTask {
-                    do throws(MountError) {
-                        return (index, .success(try await fetcher.fetch(object)))
-                    } catch {
-                        guard object.isOptional, fetcher.missing.contains(object.index) else {
-                            return (index, .failure(error))
-                        }
-                        self.skipOptional(object, because: error)
-                        return (index, .success([]))
-                    }
-                }
+                group.addTask { outcomes.store(await self.outcome(of: object, fetcher: fetcher), at: index) }
             }
-            var results = [Result<[FetchedVersion], MountError>](repeating: .success([]), count: objects.count)
-            for await (index, outcome) in group { results[index] = outcome }
-            return results
+        }
+        return outcomes.all
+    }
+
+    private func outcome(of object: KeyVaultObject, fetcher: ObjectFetcher) async -> Result<
+        [FetchedVersion], MountError
+    > {
+        do throws(MountError) {
+            return .success(try await fetcher.fetch(object))
+        } catch {
+            guard object.isOptional, fetcher.missing.contains(object.index) else {
+                return .failure(error)
+            }
+            skipOptional(object, because: error)
+            return .success([])
         }
     }
 

@@ -23,6 +23,8 @@ struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleServiceProtoco
     }
 
     func mount(request: V1alpha1_MountRequest, context: ServerContext) async throws -> V1alpha1_MountResponse {
+        IdleHeapTrim.shared.mountStarted()
+        defer { IdleHeapTrim.shared.mountEnded() }
         let started = ContinuousClock.now
         var code = "OK"
         defer { ProviderMetrics.grpcRequest(method: Self.mountMethod, code: code, duration: .now - started) }

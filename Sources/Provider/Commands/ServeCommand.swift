@@ -68,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ProcessHeap.limitArenas()
         let logger = logging.bootstrap()
         let serverSettings = ServerSettings(
             endpoint: try UnixSocketEndpoint(parsing: endpoint), healthzPort: healthzPort, healthzPath: healthzPath,
