@@ -4,7 +4,7 @@ Unix socket (median and p99 of N sequential calls), idle resident memory, and th
 
     .venv/bin/python scripts/bench_version.py [--binary PATH] [--calls 1000]
 
-Uses .build/release/<binary> when it exists (make release), else the debug build.
+Uses .build-release/release/<binary> when it exists (make release), else the debug build.
 """
 import argparse
 import os
@@ -29,7 +29,7 @@ def rss_kib(pid):
 
 
 def main():
-    release = os.path.join(REPO, ".build", "release", BINARY_NAME)
+    release = os.path.join(REPO, ".build-release", "release", BINARY_NAME)
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=release if os.path.exists(release) else None)
     parser.add_argument("--calls", type=int, default=1000)

@@ -129,12 +129,8 @@ extension AzureHTTPClient {
             default:
                 return attempt.failure(.connection, "\(error)")
             }
-        case let error as NIOSSLError:
-            return attempt.failure(.tls, "TLS handshake failed: \(error)")
-        case let error as BoringSSLError:
-            return attempt.failure(.tls, "TLS handshake failed: \(error)")
-        case let error as NIOSSLExtraError:
-            return attempt.failure(.tls, "TLS handshake failed: \(error)")
+        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
+            return attempt.failure(.tls, TLSFailureDescription.of(error))
         case is CancellationError:
             return Task.isCancelled ? attempt.failure(.cancelled, "cancelled") : attempt.expired()
         default:

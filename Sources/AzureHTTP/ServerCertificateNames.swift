@@ -70,10 +70,8 @@ public enum ServerCertificateNames {
         } catch let error as ChannelError {
             if case .connectTimeout = error { throw failure(.deadlineExceeded, "deadline exceeded") }
             throw failure(.connection, "\(error)")
-        } catch let error as NIOSSLError {
-            throw failure(.tls, "TLS handshake failed: \(error)")
-        } catch let error as BoringSSLError {
-            throw failure(.tls, "TLS handshake failed: \(error)")
+        } catch  where error is NIOSSLError || error is BoringSSLError {
+            throw failure(.tls, TLSFailureDescription.of(error))
         } catch {
             throw failure(.connection, "\(error)")
         }

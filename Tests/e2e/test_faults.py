@@ -130,7 +130,8 @@ def test_kv_hang_past_the_deadline_leaks_nothing(fake_azure, own_provider):
     assert_next_mount_works(client)
     time.sleep(3.5)   # the hung requests end (the fake answers at 5 s)
     assert settle_fds(pid, baseline[0]) <= baseline[0]
-    assert thread_count(pid) == baseline[1]
+    # Not equal: idle threads of the runtime's pools may have exited meanwhile; a leak only adds threads.
+    assert thread_count(pid) <= baseline[1]
     assert rss_kib(pid) - baseline[2] < 4096, "RSS grew by more than 4 MiB"
 
 
@@ -297,9 +298,8 @@ def test_proxy_down_is_unavailable_then_recovers(fake_azure, own_provider):
         forwarder.stop()
 
 
-NIO_VERIFY_FAILED = ("TLS handshake failed: handshakeFailed(NIOSSL.BoringSSLError.sslError([Error: 268435581 "
-                     "error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at "
-                     "/work/main/.build/checkouts/swift-nio-ssl/Sources/CNIOBoringSSL/ssl/handshake.cc:320]))")
+# BoringSSL's reason only: no error code, no path of the machine that built the binary.
+NIO_VERIFY_FAILED = "TLS handshake failed: handshakeFailed(NIOSSL.BoringSSLError.sslError([CERTIFICATE_VERIFY_FAILED]))"
 
 
 def tls_reason(server, which):

@@ -12,30 +12,9 @@ E2E = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Test
 CALLS = ("set_latency", "requests", "clear_requests", "mint_service_account_token")
 
 
-def _proxy_without_nagle():
-    """TCP_NODELAY on both sockets of every connection the egress proxy relays. The fakes answer in two writes
-    (headers, body); the proxy relays each as it arrives, and with Nagle on its second write waits for the
-    provider's delayed ACK (up to 40 ms): the benchmark would measure the proxy. Set here, in the benchmark's
-    process, because proxy.py sets no socket options of its own (a fix there would make this a no-op)."""
-    import socket
-    from fakeazure import proxy
-
-    def nodelay(sock):
-        if sock is not None:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock
-
-    dial, process_request = proxy._ProxyHandler._dial, proxy.ProxyServer.process_request
-    proxy._ProxyHandler._dial = staticmethod(lambda port: nodelay(dial(port)))
-    proxy.ProxyServer.process_request = lambda self, request, address: process_request(self, nodelay(request), address)
-
-
-def _serve(conn, seed, latency_ms, proxy_nodelay=True):
+def _serve(conn, seed, latency_ms):
     sys.path.insert(0, E2E)
     from fakeazure import FakeAzure
-
-    if proxy_nodelay:
-        _proxy_without_nagle()
 
     fa = FakeAzure.start(seed=seed, latency_ms=latency_ms)
     conn.send({"proxy_url": fa.proxy_url, "ca_bundle": fa.ca_bundle, "nmi_port": fa.nmi_port})
@@ -51,10 +30,10 @@ def _serve(conn, seed, latency_ms, proxy_nodelay=True):
 
 
 class Fakes:
-    def __init__(self, seed, latency_ms=0, proxy_nodelay=True):
+    def __init__(self, seed, latency_ms=0):
         self._conn, child = multiprocessing.Pipe()
         self.process = multiprocessing.get_context("spawn").Process(
-            target=_serve, args=(child, seed, latency_ms, proxy_nodelay), daemon=True)
+            target=_serve, args=(child, seed, latency_ms), daemon=True)
         self.process.start()
         if not self._conn.poll(120):
             raise RuntimeError("the fakes did not start within 120 s")
