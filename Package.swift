@@ -2,6 +2,7 @@
 // The Azure Key Vault provider for the Secrets Store CSI Driver.
 // Layering (dependencies point downwards):
 //   Provider (executable) -> ProviderServer -> MountPipeline -> ProviderParameters / AzureAuth / KeyVaultClient / KeyVaultContent
+//   System libraries: CMalloc (glibc's malloc.h, for ProviderServer), COpenSSL (libcrypto, for KeyVaultContent)
 //   ProviderLint -> ProviderParameters -> AzureCloud, KeyVaultIdentifiers
 //   AzureAuth, KeyVaultClient -> AzureHTTP -> AzureCloud;  KeyVaultClient -> KeyVaultIdentifiers
 //   ProviderMetrics (metric names and recording, swift-metrics) sits under every module that records.
