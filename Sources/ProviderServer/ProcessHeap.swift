@@ -27,7 +27,7 @@ public enum ProcessHeap {
 /// Trims the heap once the provider is idle: one second after the last mount in flight ended, unless another mount
 /// started meanwhile. Not after every mount: a trim walks every arena, and a steady trickle of mounts needs none.
 final class IdleHeapTrim: Sendable {
-    static let shared = IdleHeapTrim(delay: .seconds(1))
+    static let shared = IdleHeapTrim(delay: .seconds(1), trim: ProcessHeap.trim)
 
     private struct State {
         var inFlight = 0
@@ -37,9 +37,11 @@ final class IdleHeapTrim: Sendable {
 
     private let state = Mutex(State())
     private let delay: Duration
+    private let trim: @Sendable () -> Void
 
-    init(delay: Duration) {
+    init(delay: Duration, trim: @escaping @Sendable () -> Void) {
         self.delay = delay
+        self.trim = trim
     }
 
     func mountStarted() {
@@ -60,7 +62,7 @@ final class IdleHeapTrim: Sendable {
         Task.detached(priority: .background) { [self] in
             try? await Task.sleep(for: delay)
             guard state.withLock({ $0.inFlight == 0 && $0.generation == idle }) else { return }
-            ProcessHeap.trim()
+            trim()
         }
     }
 }
