@@ -8,8 +8,10 @@ import ProviderParameters
 /// Request JSON -> parameters -> vault reader -> concurrent reads -> conversion -> files and object versions.
 /// All or nothing: when objects fail, the error names every one of them and no file is returned.
 public final class KeyVaultMounter: MountHandler {
-    /// Key Vault requests of one mount in flight at once; more wait for a free slot.
-    static let maximumConcurrentRequests = 16
+    /// Key Vault requests of one mount in flight at once; more wait for a free slot. As many as the HTTP client's
+    /// connections per host and the vault's default request limit (`--max-requests-per-vault`): 50 objects are
+    /// two rounds of reads.
+    static let maximumConcurrentRequests = 32
     /// The driver's default gRPC receive limit: a larger answer never reaches it.
     public static let maximumResponseBytes = 4 << 20
     /// A Kubernetes Secret holds at most 1 MiB: larger mounts cannot be synced with `secretObjects`.

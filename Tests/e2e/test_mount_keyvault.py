@@ -750,8 +750,32 @@ def test_a_mount_of_37_reads_gets_every_file(fake_azure, azure_client):
     assert len(gets) == 2 + 30 + 5
 
 
-def test_a_mount_runs_exactly_16_key_vault_requests_at_a_time(fake_azure, azure_client):
-    """37 reads, run concurrently up to the mount's 16 request slots (shared by objects and the versions of
-    histories): the fake sees 16 at once, never more."""
+def test_a_mount_of_a_history_and_five_objects_reads_them_all_at_once(fake_azure, azure_client):
+    """The 30 versions of a history and the five other objects share the mount's request slots: after the two
+    list pages, all 30 version reads run at once (below the 32 slots)."""
     _, gets = mount_a_history_and_five_objects(fake_azure, azure_client)
-    assert peak_concurrency(gets) == 16
+    assert peak_concurrency(gets) == 30
+
+
+def test_a_mount_runs_exactly_32_key_vault_requests_at_a_time(start_provider):
+    """45 secrets while Key Vault takes 150 ms per request: the fake sees 32 reads at once (the mount's slots; the
+    vault's limit raised past them), never more."""
+    names = [f"s{n}" for n in range(45)]
+    own_seed = {
+        "tenant_id": seed.TENANT_ID,
+        "identities": {"sp": {"type": "application", "client_id": seed.SP_CLIENT_ID,
+                              "object_id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d",
+                              "client_secret": seed.SP_CLIENT_SECRET}},
+        "vaults": [{"name": "kv-many", "access": ["sp"],
+                    "secrets": [{"name": n, "versions": [{"value": n}]} for n in names]}],
+    }
+    with FakeAzure.start(seed=own_seed) as fa:
+        args, env = fake_azure_flags(fa)
+        client = DriverClient(start_provider(*args, "--max-requests-per-vault=64", env=env).socket_path)
+        fa.set_latency(150, server="keyvault")
+        response = mount(client, *[secret(n) for n in names], vault="kv-many")
+        client.close()
+        assert sorted(f.path for f in response.files) == sorted(names)
+        assert peak_concurrency(kv_requests(fa)) == 32
+
+
