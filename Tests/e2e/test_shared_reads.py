@@ -12,6 +12,7 @@ import fakeazure.seed as S
 from conftest import fake_azure_flags
 from driver_client import DriverClient, pod_attributes
 from fakeazure import FakeAzure
+from test_metrics import scrape, series, value
 from test_mount_auth import identity, mount_all, slow, token_requests, vault_requests
 
 OBJECTS = ["app-secret", "db-password", "json-secret", "b64-secret", "hex-secret"]
@@ -27,18 +28,24 @@ def class_attributes(ident, objects, vault="kv-demo"):
                           **ident.pod)
 
 
-def test_a_hundred_concurrent_mounts_of_one_class_cost_one_token_and_one_read_per_object(fake_azure, azure_client):
-    """100 pods of one identity mounting a ten-object class at once over the driver's one connection (the vault
-    and Entra ID slow enough for the mounts to overlap): one token request, one GET per object, every pod gets
-    every file."""
+def test_a_hundred_concurrent_mounts_of_one_class_cost_one_token_and_one_read_per_object(fake_azure, azure_provider):
+    """100 pods of one identity mounting a ten-object class at once over the driver's one connection: one token
+    request, one GET per object, every pod gets every file. The vault holds the first reads until all 100 mounts
+    are in flight (the provider's own gauge), so every mount has had the chance to join them."""
     ident = identity(fake_azure, "service-principal")
-
-    def one(_):
-        return azure_client.mount(class_attributes(ident, TEN_OBJECTS), ident.secrets)
-
-    # A second of latency: every one of the 100 client threads has called before the first read is answered.
-    with slow(fake_azure, "entra", "keyvault", ms=1000), concurrent.futures.ThreadPoolExecutor(100) as pool:
-        responses = list(pool.map(one, range(100)))
+    client = DriverClient(azure_provider.socket_path)
+    metrics_port = next(int(a.split("=")[1]) for a in azure_provider.args if a.startswith("--prometheus-port="))
+    hold = fake_azure.inject("keyvault", "hold", count=None)
+    with concurrent.futures.ThreadPoolExecutor(100) as pool:
+        calls = [pool.submit(client.mount, class_attributes(ident, TEN_OBJECTS), ident.secrets) for _ in range(100)]
+        assert fake_azure.wait_held(hold, count=10, timeout=30)
+        deadline = time.monotonic() + 30
+        while value(series(scrape(metrics_port)), "azure_provider_mounts_in_flight") < 100:
+            assert time.monotonic() < deadline, "the 100 mounts never were in flight together"
+            time.sleep(0.05)
+        fake_azure.release(hold)
+        responses = [c.result() for c in calls]
+    client.close()
     paths = [sorted(f.path for f in r.files) for r in responses]
     assert paths == [sorted(OBJECTS + ["rsa-key", "ec-p256-key", "selfsigned-cert", "chain-cert", "chain-cert-pem"])] * 100
     assert len({tuple(f.contents for f in r.files) for r in responses}) == 1
