@@ -96,9 +96,7 @@ enum PKCS12Reader {
                     throw ContentError("failed to decode PKCS#12: encrypted content without an algorithm")
                 }
                 try budget.spend(iterations(of: algorithm), times: passwords.count)
-                bags =
-                    passwords.lazy.compactMap { password in password.with { PKCS12_unpack_p7encdata(p7, $0, $1) } }
-                    .first
+                bags = firstDecrypted(passwords) { PKCS12_unpack_p7encdata(p7, $0, $1) }
             default:
                 throw ContentError("failed to decode PKCS#12: only password-protected PFX files are supported")
             }
@@ -159,11 +157,7 @@ enum PKCS12Reader {
                     throw ContentError("failed to decode PKCS#12: shrouded key without an algorithm")
                 }
                 try budget.spend(iterations(of: algorithm), times: passwords.count)
-                guard
-                    let info = passwords.lazy.compactMap({ password in
-                        password.with { PKCS12_decrypt_skey(bag, $0, $1) }
-                    }).first
-                else {
+                guard let info = firstDecrypted(passwords, { PKCS12_decrypt_skey(bag, $0, $1) }) else {
                     throw ContentError(
                         "failed to decode PKCS#12: cannot decrypt a private key with the empty password (or its algorithm is unsupported)"
                     )
@@ -180,6 +174,17 @@ enum PKCS12Reader {
                 continue
             }
         }
+    }
+
+    /// The first password `decrypt` succeeds with, each tried once. (`passwords.lazy.compactMap(...).first` ran
+    /// the successful decryption twice and leaked the first result: found by AddressSanitizer.)
+    private static func firstDecrypted<Result>(
+        _ passwords: [Password], _ decrypt: (UnsafePointer<CChar>?, Int32) -> Result?
+    ) -> Result? {
+        for password in passwords {
+            if let result = password.with(decrypt) { return result }
+        }
+        return nil
     }
 
     private static func iterations(of algorithm: UnsafePointer<X509_ALGOR>) -> Int? {
