@@ -79,3 +79,17 @@ def azure_client(azure_provider):
     c = DriverClient(azure_provider.socket_path)
     yield c
     c.close()
+
+
+@pytest.fixture
+def issued_tokens(fake_azure, monkeypatch):
+    """Every access token the fakes issue during the test, in order: what a leak scan must never find."""
+    issued = []
+    issue = fake_azure.tokens.issue
+
+    def recording_issue(*args, **kwargs):
+        result = issue(*args, **kwargs)
+        issued.append(result[0])
+        return result
+    monkeypatch.setattr(fake_azure.tokens, "issue", recording_issue)
+    return issued

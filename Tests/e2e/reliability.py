@@ -169,6 +169,17 @@ def settle_fds(pid, at_most, timeout=10):
     return count
 
 
+def settle_threads(pid, at_most, timeout=15):
+    """The provider's thread count once it is at most `at_most`, or the last count after `timeout`: the
+    runtime's pools start threads under load and let idle ones exit a few seconds later."""
+    deadline = time.monotonic() + timeout
+    count = thread_count(pid)
+    while count > at_most and time.monotonic() < deadline:
+        time.sleep(0.2)
+        count = thread_count(pid)
+    return count
+
+
 def start_azure_provider(fa, *flags, env=None):
     """A provider of its own (cold caches and pool) wired to the fakes; the caller stops it."""
     args, base_env = fake_azure_flags(fa, *flags)

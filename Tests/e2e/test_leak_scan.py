@@ -137,15 +137,8 @@ def run_mounts(fa, client):
     return errors, [wrong.secrets["clientsecret"], sa_token_of(intruder)]
 
 
-def test_no_secret_key_token_or_client_secret_in_logs_errors_or_metrics(fake_azure, monkeypatch):
-    issued = []
-    issue = fake_azure.tokens.issue
-
-    def recording_issue(*args, **kwargs):
-        result = issue(*args, **kwargs)
-        issued.append(result[0])
-        return result
-    monkeypatch.setattr(fake_azure.tokens, "issue", recording_issue)
+def test_no_secret_key_token_or_client_secret_in_logs_errors_or_metrics(fake_azure, issued_tokens, monkeypatch):
+    issued = issued_tokens
     minted = []
     mint = fake_azure.mint_service_account_token
 

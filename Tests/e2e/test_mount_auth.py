@@ -645,18 +645,12 @@ def leaked_credentials(log, credentials, window=16):
 
 
 @pytest.mark.parametrize("verbosity", [2, 5], ids=["debug", "trace"])
-def test_no_token_secret_or_service_account_token_is_ever_logged(fake_azure, start_provider, monkeypatch, verbosity):
+def test_no_token_secret_or_service_account_token_is_ever_logged(fake_azure, start_provider, issued_tokens,
+                                                                  verbosity):
     """At debug and at trace level, after successful and failed mounts of every mode, IMDS retries and 401
     renewals, the provider's log holds no fragment of any access token the fakes issued, of a client
     secret, of a service-account token, or of a secret value read from Key Vault (not even hex-dumped)."""
-    issued = []
-    issue = fake_azure.tokens.issue
-
-    def recording_issue(*args, **kwargs):
-        result = issue(*args, **kwargs)
-        issued.append(result[0])
-        return result
-    monkeypatch.setattr(fake_azure.tokens, "issue", recording_issue)
+    issued = issued_tokens
     args, env = fake_azure_flags(fake_azure, f"--verbosity={verbosity}")
     provider = start_provider(*args, env=env)
     client = DriverClient(provider.socket_path)
