@@ -14,7 +14,11 @@ let package = Package(
     name: "secrets-store-csi-driver-provider-azure-swift",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "secrets-store-csi-driver-provider-azure", targets: ["Provider"])
+        .executable(name: "secrets-store-csi-driver-provider-azure", targets: ["Provider"]),
+        // For the libFuzzer targets in Fuzz/ (a separate package, outside the default build).
+        .library(name: "ProviderParameters", targets: ["ProviderParameters"]),
+        .library(name: "MountPipeline", targets: ["MountPipeline"]),
+        .library(name: "KeyVaultContent", targets: ["KeyVaultContent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
