@@ -4,10 +4,8 @@
 enum TLSFailureDescription {
     /// `Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at /…/handshake.cc:320`
     /// becomes `CERTIFICATE_VERIFY_FAILED`.
-    nonisolated(unsafe) private static let boringSSLEntry =
-        /Error: \d+ error:[0-9A-Fa-f]+:[^:\]]*:[^:\]]*:([^:\] ]+) at [^\]\s]+:\d+/
-
     static func of(_ error: any Error) -> String {
-        "TLS handshake failed: " + "\(error)".replacing(boringSSLEntry) { String($0.output.1) }
+        let boringSSLEntry = /Error: \d+ error:[0-9A-Fa-f]+:[^:\]]*:[^:\]]*:([^:\] ]+) at [^\]\s]+:\d+/
+        return "TLS handshake failed: " + "\(error)".replacing(boringSSLEntry) { String($0.output.1) }
     }
 }
