@@ -116,7 +116,7 @@ fuzz: fuzz-build
 	FUZZ_TIME=$(FUZZ_TIME) FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SCRATCH=$(FUZZ_SCRATCH) Fuzz/run.sh
 
 ## test-sanitize: the Swift tests under ThreadSanitizer, then AddressSanitizer (debug builds in .build-tsan and
-## .build-asan, at nice 19; about 10 minutes each the first time). The suppressions (a TSan false positive of
+## .build-asan, at nice 19; 15 to 20 minutes each the first time on 2 busy cores). The suppressions (a TSan false positive of
 ## Synchronization.Mutex on Linux; leaks in XCTest, Foundation, a global regex literal, OpenSSL provider loading)
 ## are explained in their files. KeyVaultContentTests run a second time with full malloc stacks (the system
 ## libcrypto has no frame pointers; slow unwinding makes the timing tests of the whole suite fail). Not part of
