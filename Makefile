@@ -117,7 +117,7 @@ fuzz: fuzz-build
 
 ## test-sanitize: the Swift tests under ThreadSanitizer, then AddressSanitizer (debug builds in .build-tsan and
 ## .build-asan, at nice 19; 15 to 20 minutes each the first time on 2 busy cores). The suppressions (a TSan false positive of
-## Synchronization.Mutex on Linux; leaks in XCTest, Foundation, a global regex literal, OpenSSL provider loading)
+## Synchronization.Mutex on Linux; leaks in XCTest, Foundation and the one-time OpenSSL provider loading)
 ## are explained in their files. KeyVaultContentTests run a second time with full malloc stacks (the system
 ## libcrypto has no frame pointers; slow unwinding makes the timing tests of the whole suite fail). Not part of
 ## `make test`. docs/fuzzing.md.
