@@ -158,26 +158,25 @@ def outbound_sockets(pid, remote_ports):
     return count
 
 
-def settle_fds(pid, at_most, timeout=10):
-    """The provider's open fds once they are at most `at_most` (idle connections close, tasks end), or the
-    last count after `timeout`."""
+def settle(measure, pid, at_most, timeout=10):
+    """`measure(pid)` once it is at most `at_most`, or its last value after `timeout`."""
     deadline = time.monotonic() + timeout
-    count = fd_count(pid)
+    count = measure(pid)
     while count > at_most and time.monotonic() < deadline:
         time.sleep(0.2)
-        count = fd_count(pid)
+        count = measure(pid)
     return count
+
+
+def settle_fds(pid, at_most, timeout=10):
+    """The provider's open fds, settled: idle connections close, tasks end."""
+    return settle(fd_count, pid, at_most, timeout)
 
 
 def settle_threads(pid, at_most, timeout=15):
-    """The provider's thread count once it is at most `at_most`, or the last count after `timeout`: the
-    runtime's pools start threads under load and let idle ones exit a few seconds later."""
-    deadline = time.monotonic() + timeout
-    count = thread_count(pid)
-    while count > at_most and time.monotonic() < deadline:
-        time.sleep(0.2)
-        count = thread_count(pid)
-    return count
+    """The provider's threads, settled: the runtime's pools start threads under load and let idle ones exit a
+    few seconds later."""
+    return settle(thread_count, pid, at_most, timeout)
 
 
 def start_azure_provider(fa, *flags, env=None):
